@@ -1,0 +1,50 @@
+"""The top level of REPORT_FORMAT v1: source, reports, findings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from schemas.base import Frozen
+from schemas.final_account import FinalAccount
+from schemas.self_eval import OverallSelfEval, ProjectSelfEval, TransferSelfEval
+
+Report = Annotated[
+    FinalAccount | OverallSelfEval | ProjectSelfEval | TransferSelfEval,
+    Field(discriminator="kind"),
+]
+ReportKind = Literal["final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval"]
+REPORT_KINDS: tuple[ReportKind, ...] = (
+    "final_account",
+    "overall_self_eval",
+    "project_self_eval",
+    "transfer_self_eval",
+)
+
+
+class Source(Frozen):
+    file: str
+    sha256: str | None = None
+    pages: int | None = None
+
+
+class Finding(Frozen):
+    """One checker result. `report` is the index into `reports` (null: whole document)."""
+
+    check: str
+    severity: Literal["error", "warning", "info"]
+    report: int | None = None
+    status: Literal["pass", "fail", "skipped"]
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    tolerance: str | None = None
+    fields: list[str] = Field(default_factory=list)
+
+
+class ResultDocument(Frozen):
+    schema_version: Literal["1"] = "1"
+    source: Source
+    reports: list[Report] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
