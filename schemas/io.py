@@ -30,7 +30,9 @@ def parse_result(text: str, name: str = "<string>") -> ResultDocument:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportFileError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
+        raise ReportFileError(
+            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from exc
     try:
         return ResultDocument.model_validate(data)
     except ValidationError as exc:

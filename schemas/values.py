@@ -21,18 +21,18 @@ def parse_decimal_string(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
-        raise ValueError("expected a decimal string such as \"1467.16\", got a boolean")
+        raise ValueError('expected a decimal string such as "1467.16", got a boolean')
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         raise ValueError(
-            f"expected a decimal string such as \"1467.16\", got the JSON number {value!r}: "
+            f'expected a decimal string such as "1467.16", got the JSON number {value!r}: '
             "write it as a string so its printed precision is kept"
         )
     if isinstance(value, str):
         if not _DECIMAL_RE.match(value):
             raise ValueError(
-                f"expected a plain decimal string such as \"1467.16\" (no separators, units or %), got {value!r}"
+                f'expected a plain decimal string such as "1467.16" (no separators, units or %), got {value!r}'
             )
         try:
             return Decimal(value)

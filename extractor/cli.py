@@ -1,0 +1,63 @@
+"""The `extractor` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractor.core.errors import ExtractorError
+
+
+def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval", help="score extraction against labelled samples, or a prediction file against a gold file"
+    )
+    p.add_argument(
+        "--samples",
+        type=Path,
+        default=Path("samples"),
+        help="folder with gold/, pdf/, scan/ (default: samples)",
+    )
+    p.add_argument("--backend", choices=["rules", "llm"], default="rules")
+    p.add_argument(
+        "--variant", choices=["pdf", "scan"], action="append", help="repeatable; default: every variant"
+    )
+    p.add_argument("--only", action="append", help="only samples whose name starts with this (repeatable)")
+    p.add_argument("--pred", type=Path, help="score this prediction file (needs --gold)")
+    p.add_argument("--gold", type=Path, help="the gold file for --pred")
+    p.add_argument("--out", type=Path, default=Path("out/eval"), help="where report.json and report.md go")
+    p.add_argument("--fail-under", type=float, help="exit 1 when overall field F1 is below this")
+    p.set_defaults(func=_run_eval)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from eval.cli import run_eval_command
+
+    return run_eval_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extractor",
+        description="Chinese government fiscal reports (部门决算, 绩效自评) → verified structured data",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_eval(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ExtractorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
