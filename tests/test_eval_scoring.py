@@ -74,7 +74,7 @@ def test_missing_table_counts_each_cell_missing(mini_doc: dict[str, Any]) -> Non
 
     pred = copy.deepcopy(mini_doc)
     pred["reports"][0]["tables"] = []
-    correct, wrong, missing, extra = _counts(mini_doc, pred)
+    _correct, wrong, missing, extra = _counts(mini_doc, pred)
     # 11 non-null cells + the title are missing; nothing else changes.
     assert (wrong, missing, extra) == (0, 12, 0)
     score = score_document(mini_doc, pred)
@@ -86,7 +86,7 @@ def test_extra_report_counts_its_fields_extra(mini_doc: dict[str, Any]) -> None:
 
     pred = copy.deepcopy(mini_doc)
     pred["reports"].append({"kind": "transfer_self_eval", "program_name": "某资金", "allocated_amount": "10"})
-    correct, wrong, missing, extra = _counts(mini_doc, pred)
+    _correct, wrong, missing, extra = _counts(mini_doc, pred)
     assert (wrong, missing, extra) == (0, 0, 2)
     assert score_document(mini_doc, pred).unmatched_pred_reports == [2]
 
@@ -122,7 +122,7 @@ def test_extra_row_and_null_cell_filled(mini_doc: dict[str, Any]) -> None:
     rows = pred["reports"][0]["tables"][0]["rows"]
     rows[3]["values"]["项目支出"] = "0.00"  # gold: printed blank
     rows.append({"code": "229", "name": "其他支出", "side": None, "values": {"本年支出合计": "1.37"}})
-    correct, wrong, missing, extra = _counts(mini_doc, pred)
+    _correct, wrong, missing, extra = _counts(mini_doc, pred)
     assert (wrong, missing, extra) == (0, 0, 2)
 
 
@@ -132,7 +132,7 @@ def test_indicator_with_reworded_name_still_pairs(mini_doc: dict[str, Any]) -> N
     pred = copy.deepcopy(mini_doc)
     pred["reports"][1]["indicators"][0]["name"] = "日常检查覆盖率（%）"
     pred["reports"][1]["indicators"][0]["score"] = "18"
-    correct, wrong, missing, extra = _counts(mini_doc, pred)
+    _correct, wrong, missing, extra = _counts(mini_doc, pred)
     assert (wrong, missing, extra) == (2, 0, 0)
 
 
