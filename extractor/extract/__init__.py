@@ -1,0 +1,1 @@
+"""Extraction: layout blocks → report models (rules, or an LLM)."""

@@ -1,0 +1,1 @@
+"""The deterministic rules extractor: one module per report kind, no LLM."""

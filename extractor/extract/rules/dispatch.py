@@ -1,0 +1,33 @@
+"""Rules extraction of a whole document: segment it, then fill each report by its kind."""
+
+from __future__ import annotations
+
+from extractor.core.types import LayoutDocument
+from extractor.extract.rules.common import base_fields
+from extractor.extract.rules.final_account import extract_final_account
+from extractor.extract.rules.self_eval import extract_overall, extract_project, extract_transfer
+from extractor.segment import Segment, find_segments
+from schemas import Report
+
+_FORM_LABELS = {
+    "final_account": (),
+    "overall_self_eval": ("市级预算部门名称", "预算部门名称", "部门名称"),
+    "project_self_eval": ("主管部门", "项目主管部门"),
+    "transfer_self_eval": ("主管部门", "资金主管部门"),
+}
+
+
+def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
+    blocks = segment.blocks(doc)
+    base = base_fields(segment.title, blocks, _FORM_LABELS[segment.kind])
+    if segment.kind == "final_account":
+        return extract_final_account(blocks, base)
+    if segment.kind == "overall_self_eval":
+        return extract_overall(blocks, base)
+    if segment.kind == "project_self_eval":
+        return extract_project(blocks, base)
+    return extract_transfer(blocks, base)
+
+
+def extract_rules(doc: LayoutDocument) -> list[Report]:
+    return [extract_segment(doc, segment) for segment in find_segments(doc)]

@@ -1,0 +1,341 @@
+"""The self-evaluation kinds: overall (text or form), project (text or form), transfer payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from extractor.core.types import Block, Paragraph, SourceSpan, TableBlock
+from extractor.extract.rules.evidence import Filled
+from extractor.extract.rules.forms import FundsBlock, Value, funds_block, goals, indicators, labelled_value
+from extractor.extract.rules.prose import NUM, first, numbered_items
+from extractor.extract.values import parse_amount, parse_count, parse_percent
+from schemas import Indicator, OverallSelfEval, ProjectSelfEval, TransferSelfEval
+
+_PROBLEM_WORDS = ("存在的问题", "存在问题", "主要问题", "问题及原因")
+_MEASURE_WORDS = ("改进措施", "整改措施", "改进建议", "有关建议", "下一步")
+_AFTER_MEASURES = ("自评结果", "其他需要说明", "结果应用", "附件")
+
+
+def _tables(blocks: list[Block]) -> list:  # type: ignore[type-arg]
+    return [b.table for b in blocks if isinstance(b, TableBlock)]
+
+
+def _put_value(filled: Filled, path: str, value: Value | None, parse: str = "amount") -> None:
+    if value is None:
+        return
+    parsed: object
+    if parse == "amount":
+        parsed = parse_amount(value.text.replace("%", ""))
+    elif parse == "percent":
+        parsed = parse_percent(value.text)
+    elif parse == "count":
+        parsed = parse_count(value.text)
+    else:
+        parsed = value.text
+    filled.put(path, parsed, value.span)
+
+
+def _put_match(
+    filled: Filled,
+    path: str,
+    blocks: list[Block],
+    pattern: str,
+    parse: str = "amount",
+    exclude: str | None = None,
+) -> None:
+    if filled.get(path) is not None:
+        return
+    match = first(blocks, pattern, exclude=exclude)
+    if match is None:
+        return
+    text = match.groups[0]
+    value: object = (
+        parse_amount(text)
+        if parse == "amount"
+        else parse_percent(text)
+        if parse == "percent"
+        else parse_count(text)
+    )
+    filled.put(path, value, match.span)
+
+
+def _indicator_models(tables: list, filled: Filled, prefix: str = "") -> list[Indicator]:  # type: ignore[type-arg]
+    rows, total_weight, total_score = indicators(tables)
+    out = []
+    for i, row in enumerate(rows):
+        data: dict[str, object] = {}
+        for field, value in row.fields.items():
+            if field in ("weight", "score"):
+                data[field] = parse_amount(value.text)
+            else:
+                data[field] = value.text
+            if value.span is not None:
+                filled.put(f"{prefix}indicators[{i}].{field}", data[field], value.span)
+        out.append(Indicator.model_validate(data))
+    filled.values["_total_score"] = total_score
+    del total_weight
+    return out
+
+
+def _items(blocks: list[Block], filled: Filled) -> tuple[list[str], list[str]]:
+    problems = numbered_items(blocks, _PROBLEM_WORDS, _MEASURE_WORDS + _AFTER_MEASURES)
+    measures = numbered_items(blocks, _MEASURE_WORDS, _AFTER_MEASURES + _PROBLEM_WORDS)
+    for name, items in (("problems", problems), ("measures", measures)):
+        for i, item in enumerate(items):
+            filled.put(f"{name}[{i}]", item.text, item.span)
+    return [i.text for i in problems], [i.text for i in measures]
+
+
+def _funds_fields(funds: FundsBlock | None, filled: Filled) -> None:
+    if funds is None:
+        return
+    total = funds.rows.get("total", {})
+    _put_value(filled, "funds_weight", total.get("weight"))
+    _put_value(filled, "execution_rate", total.get("rate"), "percent")
+    _put_value(filled, "funds_score", total.get("score"))
+
+
+def _report_date(blocks: list[Block], filled: Filled) -> None:
+    for block in blocks[:60]:
+        if not isinstance(block, Paragraph):
+            continue
+        m = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*", block.text)
+        if m:
+            date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            filled.put("report_date", date, block.spans[0])
+            return
+
+
+def _staff_from_table(tables: list, filled: Filled) -> None:  # type: ignore[type-arg]
+    from extractor.extract.rules.grid import grid_of
+
+    for table in tables:
+        rows = grid_of(table)
+        for r, row in enumerate(rows):
+            keys = [re.sub(r"\s+", "", c.text) for c in row]
+            if "编制数" in keys and r + 1 < len(rows):
+                numbers = [c for c in rows[r + 1] if re.fullmatch(r"\d+", c.text.strip())]
+                if numbers:
+                    filled.put("authorized_staff", Decimal(numbers[0].text.strip()), numbers[0].span())
+                if len(numbers) > 1:
+                    filled.put("actual_staff", Decimal(numbers[1].text.strip()), numbers[1].span())
+                return
+
+
+def _three_public_from_table(tables: list, filled: Filled, year: int | None) -> None:  # type: ignore[type-arg]
+    from extractor.extract.rules.grid import grid_of
+
+    for table in tables:
+        rows = grid_of(table)
+        col = None
+        for row in rows:
+            keys = [re.sub(r"\s+", "", c.text) for c in row]
+            for c, key in enumerate(keys):
+                if key.endswith("决算数") and (year is None or str(year) in key):
+                    col = c
+            if col is not None and keys and keys[0] in ("三公经费", "“三公”经费") and col < len(row):
+                value = parse_amount(row[col].text)
+                filled.put("three_public_total", value, row[col].span())
+                return
+
+
+def extract_overall(blocks: list[Block], base: dict[str, object]) -> OverallSelfEval:
+    tables = _tables(blocks)
+    filled = Filled()
+    _report_date(blocks, filled)
+    _staff_from_table(tables, filled)
+    _put_match(
+        filled, "authorized_staff", blocks, r"编制数?\s*(?:为)?\s*(\d+)\s*人", "count", exclude=r"核定编制"
+    )
+    _put_match(
+        filled, "actual_staff", blocks, r"(?:实有|实际有|在职在编|实际在职)人?数?\s*(\d+)\s*人", "count"
+    )
+    _put_match(filled, "retired_staff", blocks, r"退休人员\s*(\d+)\s*人", "count")
+    _put_match(filled, "total_expenditure", blocks, rf"总支出\s*{NUM}\s*万元")
+    _put_match(filled, "basic_expenditure", blocks, rf"基本支出\s*{NUM}\s*万元", exclude="预算")
+    _put_match(filled, "project_expenditure", blocks, rf"项目支出\s*{NUM}\s*万元", exclude="预算")
+    _put_match(filled, "personnel_expenditure", blocks, rf"人员(?:经费|支出)\s*{NUM}\s*万元")
+    _put_match(
+        filled, "public_expenditure", blocks, rf"(?:公用经费|日常公用支出)[^\d。，,]{{0,12}}?{NUM}\s*万元"
+    )
+    _put_match(filled, "personnel_expenditure", blocks, rf"工资福利支出\s*{NUM}\s*万元", exclude="占比")
+    _put_match(filled, "public_expenditure", blocks, rf"商品和服务支出\s*{NUM}\s*万元", exclude="占比")
+    _put_match(filled, "initial_budget", blocks, rf"部门年初预算(?:数)?为?\s*{NUM}\s*万元")
+    _three_public_from_table(tables, filled, base.get("fiscal_year"))  # type: ignore[arg-type]
+    _put_match(filled, "three_public_total", blocks, rf"[“\"]?三公[”\"]?经费(?:支出)?\s*{NUM}\s*万元")
+    _put_match(filled, "self_score", blocks, r"得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分", "count")
+    grade = first(blocks, r"等级为?\s*[“\"]?(优秀|良好|合格|不合格|中|差)")
+    if grade:
+        filled.put("grade", grade.groups[0], grade.span)
+    # A 整体支出绩效自评表: the funds row and the indicator table.
+    funds = funds_block(tables)
+    if funds:
+        total = funds.rows.get("total", {})
+        _put_value(filled, "initial_budget", total.get("initial_budget"))
+        _put_value(filled, "adjusted_budget", total.get("adjusted_budget"))
+        _put_value(filled, "executed_amount", total.get("executed"))
+        _funds_fields(funds, filled)
+        by_nature = labelled_value(tables, ())
+        del by_nature
+        _put_match(filled, "basic_expenditure", blocks, rf"基本支出[:：]\s*{NUM}")
+    for table_value, path in (
+        (r"基本支出[:：]\s*" + NUM, "basic_expenditure"),
+        (r"项目支出[:：]\s*" + NUM, "project_expenditure"),
+    ):
+        _form_text_amount(tables, table_value, path, filled)
+    indicator_list = _indicator_models(tables, filled)
+    total_score = filled.values.pop("_total_score", None)
+    if isinstance(total_score, Value):
+        _put_value(filled, "self_score", total_score)
+    problems, measures = _items(blocks, filled)
+    return OverallSelfEval.model_validate(
+        {
+            **base,
+            **_scalars(filled),
+            "indicators": indicator_list,
+            "problems": problems,
+            "measures": measures,
+            "evidence": {**base["evidence"], **filled.evidence},
+        }  # type: ignore[dict-item]
+    )
+
+
+def _form_text_amount(tables: list, pattern: str, path: str, filled: Filled) -> None:  # type: ignore[type-arg]
+    from extractor.extract.rules.grid import grid_of
+
+    if filled.get(path) is not None:
+        return
+    for table in tables:
+        for row in grid_of(table):
+            for cell in row:
+                m = re.search(pattern, re.sub(r"\s+", "", cell.text))
+                if m:
+                    filled.put(path, parse_amount(m.group(1)), cell.span())
+                    return
+
+
+def _scalars(filled: Filled) -> dict[str, object]:
+    return {k: v for k, v in filled.values.items() if "." not in k and "[" not in k and not k.startswith("_")}
+
+
+_PROJECT_LABELS = ("项目支出名称", "专项名称", "项目名称")
+_IMPLEMENTER = ("实施单位",)
+_DEPARTMENT_LABELS = ("主管部门", "项目主管部门", "市级预算部门名称", "预算部门名称", "单位名称")
+
+
+def extract_project(blocks: list[Block], base: dict[str, object]) -> ProjectSelfEval:
+    tables = _tables(blocks)
+    filled = Filled()
+    for labels, path, parse in (
+        (_PROJECT_LABELS, "project_name", "text"),
+        (_IMPLEMENTER, "implementer", "text"),
+        (("年度预算金额",), "budget_amount", "amount"),
+        (("项目立项目的",), "goal_planned", "text"),
+        (("项目绩效目标完成情况",), "goal_achieved", "text"),
+    ):
+        _put_value(filled, path, labelled_value(tables, labels), parse)
+    plan, done = goals(tables)
+    _put_value(filled, "goal_planned", plan, "text")
+    _put_value(filled, "goal_achieved", done, "text")
+    funds = funds_block(tables)
+    funds_data: dict[str, object] | None = None
+    if funds:
+        funds_data = {}
+        for row_key, columns in funds.rows.items():
+            row: dict[str, object] = {}
+            for col in ("initial_budget", "adjusted_budget", "executed"):
+                value = columns.get(col)
+                row[col] = parse_amount(value.text) if value else None
+                if value and value.span:
+                    filled.put(f"funds.{row_key}.{col}", row[col], value.span)
+            funds_data[row_key] = row
+        _funds_fields(funds, filled)
+    else:
+        funds_data = _funds_from_usage(tables, filled)
+    indicator_list = _indicator_models(tables, filled)
+    total_score = filled.values.pop("_total_score", None)
+    if isinstance(total_score, Value):
+        _put_value(filled, "total_score", total_score)
+    problems = _cell_items(tables, ("存在的问题",), "problems", filled)
+    measures = _cell_items(tables, ("改进措施",), "measures", filled)
+    if not problems and not measures:
+        problems, measures = _items(blocks, filled)
+    return ProjectSelfEval.model_validate(
+        {
+            **base,
+            **_scalars(filled),
+            "funds": funds_data,
+            "indicators": indicator_list,
+            "problems": problems,
+            "measures": measures,
+            "evidence": {**base["evidence"], **filled.evidence},
+        }  # type: ignore[dict-item]
+    )
+
+
+_USAGE_LABELS = ("项目支出管理和使用情况", "项目支出管理和使用基本情况", "项目支出管理和使用")
+_USAGE_PATTERNS = [
+    ("initial_budget", rf"(?:本年度预算资金|项目年初预算(?:批复)?|项目资金预算|年初预算)\s*{NUM}\s*万元"),
+    ("adjusted_budget", rf"(?:全年预算|全面预算|调整后预算)\s*{NUM}\s*万元"),
+    ("executed", rf"(?:实际执行|实际支出|，支出|,支出)\s*{NUM}\s*万元"),
+]
+
+
+def _funds_from_usage(tables: list, filled: Filled) -> dict[str, object] | None:  # type: ignore[type-arg]
+    """A 自评报告's funds sentence (本年度预算资金 35 万元，全年预算 35 万元，实际执行 35 万元，执行率 100%)."""
+    usage = labelled_value(tables, _USAGE_LABELS)
+    if usage is None:
+        return None
+    row: dict[str, object] = {}
+    for key, pattern in _USAGE_PATTERNS:
+        m = re.search(pattern, usage.text)
+        row[key] = parse_amount(m.group(1)) if m else None
+        if m and usage.span:
+            filled.put(f"funds.total.{key}", row[key], _excerpt(usage.span, m.group(0)))
+    m = re.search(r"执行率\s*(\d+(?:\.\d+)?)\s*%", usage.text)
+    if m:
+        filled.put(
+            "execution_rate", Decimal(m.group(1)), _excerpt(usage.span, m.group(0)) if usage.span else None
+        )
+    if not any(v is not None for v in row.values()):
+        return None
+    return {"total": row, "current_year": None, "carryover": None, "other": None}
+
+
+def _excerpt(span: SourceSpan, text: str) -> SourceSpan:
+    return SourceSpan(page=span.page, bbox=span.bbox, text=text)
+
+
+def _cell_items(tables: list, labels: tuple[str, ...], path: str, filled: Filled) -> list[str]:  # type: ignore[type-arg]
+    value = labelled_value(tables, labels)
+    if value is None or value.text in ("无", "无。", "/", "—"):
+        return []
+    filled.put(f"{path}[0]", value.text, value.span)
+    return [value.text]
+
+
+def extract_transfer(blocks: list[Block], base: dict[str, object]) -> TransferSelfEval:
+    tables = _tables(blocks)
+    filled = Filled()
+    _put_value(filled, "program_name", labelled_value(tables, ("资金名称", "项目名称", "专项名称")), "text")
+    _put_match(filled, "allocated_amount", blocks, rf"下达(?:资金|金额)?\s*{NUM}\s*万元")
+    _put_match(filled, "executed_amount", blocks, rf"(?:执行数|实际支出|已支出)\s*{NUM}\s*万元")
+    _put_match(filled, "execution_rate", blocks, r"执行率(?:为|达)?\s*(\d+(?:\.\d+)?)\s*%", "percent")
+    goal = first(blocks, r"年度(?:总体)?目标[:：]\s*([^。]+。)")
+    if goal:
+        filled.put("annual_goal", goal.groups[0], goal.span)
+    indicator_list = _indicator_models(tables, filled)
+    filled.values.pop("_total_score", None)
+    problems, measures = _items(blocks, filled)
+    return TransferSelfEval.model_validate(
+        {
+            **base,
+            **_scalars(filled),
+            "indicators": indicator_list,
+            "problems": problems,
+            "measures": measures,
+            "evidence": {**base["evidence"], **filled.evidence},
+        }  # type: ignore[dict-item]
+    )

@@ -1,0 +1,184 @@
+"""PDF pages through pymupdf: text lines with boxes and fonts, ruling lines, and
+the decision per page between the text layer and OCR.
+
+Pages whose text layer is empty (or unusable: mostly replacement characters)
+but which carry images go to OCR; `ocr="always"` forces OCR, `"never"` forbids it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import pymupdf
+
+from extractor.core.errors import InputError
+from extractor.core.types import Line, Page, Ruling, Word, union
+from extractor.ingest.ocr.base import OcrEngine
+
+OcrMode = Literal["auto", "always", "never"]
+
+_BOLD_FLAG = 16
+_MIN_TEXT_CHARS = 8
+"""A page with fewer real characters than this in its text layer counts as image-only."""
+_RULING_MAX_THICKNESS = 2.5
+_RULING_MIN_LENGTH = 4.0
+OCR_DPI = 200
+
+
+def open_pdf(path: Path) -> pymupdf.Document:
+    """Open a PDF or raise InputError naming the file and the reason."""
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    if path.stat().st_size == 0:
+        raise InputError(str(path), "file is empty (0 bytes)")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # pymupdf raises its own FileDataError and RuntimeError
+        raise InputError(str(path), f"not a readable PDF ({exc}); check the file is a complete PDF") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise InputError(
+            str(path), "PDF is encrypted (password protected); decrypt it first, e.g. qpdf --decrypt"
+        )
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError(str(path), "PDF has no pages")
+    return doc
+
+
+def _words_from_line(line: dict[str, Any]) -> list[Word]:
+    words = []
+    for span in line["spans"]:
+        text = span["text"]
+        if not text.strip():
+            continue
+        words.append(
+            Word(
+                text=text,
+                bbox=tuple(span["bbox"]),  # type: ignore[arg-type]
+                size=round(float(span["size"]), 2),
+                bold=bool(span["flags"] & _BOLD_FLAG) or "Bold" in span["font"],
+            )
+        )
+    return words
+
+
+def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
+    """Lines of the text layer; each pymupdf line becomes one Line of spans (Words)."""
+    lines: list[Line] = []
+    data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+    for block in data["blocks"]:
+        if block.get("type") != 0:
+            continue
+        for raw in block["lines"]:
+            words = _words_from_line(raw)
+            if not words:
+                continue
+            text = "".join(w.text for w in words)
+            lines.append(
+                Line(
+                    text=text,
+                    bbox=union([w.bbox for w in words]),
+                    page=number,
+                    words=tuple(words),
+                    size=max(w.size for w in words),
+                    bold=all(w.bold for w in words),
+                )
+            )
+    return lines
+
+
+def rulings(page: pymupdf.Page) -> list[Ruling]:
+    """Table borders: stroked lines and thin filled rectangles (Word draws borders both ways)."""
+    found: list[Ruling] = []
+    for path in page.get_drawings():
+        for item in path["items"]:
+            op = item[0]
+            if op == "l":
+                p, q = item[1], item[2]
+                seg = Ruling(x0=min(p.x, q.x), y0=min(p.y, q.y), x1=max(p.x, q.x), y1=max(p.y, q.y))
+                if max(seg.x1 - seg.x0, seg.y1 - seg.y0) >= _RULING_MIN_LENGTH:
+                    found.append(seg)
+            elif op == "re":
+                r = item[1]
+                if r.height <= _RULING_MAX_THICKNESS and r.width >= _RULING_MIN_LENGTH:
+                    y = (r.y0 + r.y1) / 2
+                    found.append(Ruling(x0=r.x0, y0=y, x1=r.x1, y1=y))
+                elif r.width <= _RULING_MAX_THICKNESS and r.height >= _RULING_MIN_LENGTH:
+                    x = (r.x0 + r.x1) / 2
+                    found.append(Ruling(x0=x, y0=r.y0, x1=x, y1=r.y1))
+                elif path.get("color") is not None and r.width >= _RULING_MIN_LENGTH:
+                    # A stroked rectangle: its four sides are borders.
+                    found += [
+                        Ruling(x0=r.x0, y0=r.y0, x1=r.x1, y1=r.y0),
+                        Ruling(x0=r.x0, y0=r.y1, x1=r.x1, y1=r.y1),
+                        Ruling(x0=r.x0, y0=r.y0, x1=r.x0, y1=r.y1),
+                        Ruling(x0=r.x1, y0=r.y0, x1=r.x1, y1=r.y1),
+                    ]
+    return found
+
+
+def _usable_text(lines: list[Line]) -> bool:
+    text = "".join(line.text for line in lines)
+    real = sum(1 for ch in text if not ch.isspace() and ch != "\ufffd")
+    bad = text.count("\ufffd")
+    return real >= _MIN_TEXT_CHARS and bad <= real * 0.1
+
+
+def needs_ocr(page: pymupdf.Page, lines: list[Line], mode: OcrMode) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or _usable_text(lines):
+        return False
+    return bool(page.get_images(full=False))
+
+
+def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Any:
+    """The page as a grayscale numpy array for OCR."""
+    import numpy as np
+
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+
+
+def ingest_pdf(path: Path, *, ocr: OcrMode = "auto", engine: OcrEngine | None = None) -> Iterator[Page]:
+    """Yield the pages of a PDF, each from its text layer or from OCR."""
+    doc = open_pdf(path)
+    try:
+        any_text = False
+        for index in range(doc.page_count):
+            page = doc[index]
+            number = index + 1
+            lines = text_lines(page, number)
+            if needs_ocr(page, lines, ocr):
+                if engine is None:
+                    raise InputError(
+                        str(path),
+                        f"page {number} is an image without a text layer and OCR is off; run with --ocr auto",
+                    )
+                from extractor.ingest.image import page_from_image
+
+                yield page_from_image(
+                    render_page(page),
+                    number=number,
+                    width_pt=page.rect.width,
+                    height_pt=page.rect.height,
+                    engine=engine,
+                )
+                any_text = True
+                continue
+            any_text = any_text or bool(lines)
+            yield Page(
+                number=number,
+                width=page.rect.width,
+                height=page.rect.height,
+                lines=tuple(lines),
+                rulings=tuple(rulings(page)),
+                text_source="text",
+            )
+        if not any_text:
+            raise InputError(str(path), "PDF has no text on any page and no images to OCR")
+    finally:
+        doc.close()

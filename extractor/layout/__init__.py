@@ -1,0 +1,1 @@
+"""Layout: pages of lines and rulings → headings, paragraphs and tables in reading order."""

@@ -1,0 +1,156 @@
+"""Pages → blocks in reading order: headings, paragraphs (re-joined across line
+and page breaks) and tables (merged across pages)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractor.core.types import (
+    Block,
+    Heading,
+    LayoutDocument,
+    Line,
+    Page,
+    Paragraph,
+    SourceSpan,
+    Table,
+    TableBlock,
+)
+from extractor.layout.furniture import furniture_filter
+from extractor.layout.headings import heading_level, numbering_level
+from extractor.layout.merge import merge_continued_tables
+from extractor.layout.tables import find_tables
+
+_CENTRED_TOLERANCE = 0.08
+
+
+@dataclass
+class _Margins:
+    left: float
+    right: float
+    char: float
+
+
+def _margins(lines: Sequence[Line], page: Page) -> _Margins:
+    if not lines:
+        return _Margins(left=0.0, right=page.width, char=10.0)
+    lefts = sorted(ln.bbox[0] for ln in lines)
+    rights = sorted(ln.bbox[2] for ln in lines)
+    sizes = sorted(ln.size or (ln.bbox[3] - ln.bbox[1]) for ln in lines)
+    return _Margins(
+        left=lefts[len(lefts) // 10],
+        right=rights[int(len(rights) * 0.9)],
+        char=max(sizes[len(sizes) // 2], 6.0),
+    )
+
+
+def _join(a: str, b: str) -> str:
+    """Join wrapped lines: no space in Chinese, one space between Latin words."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _is_centred(line: Line, page: Page) -> bool:
+    mid = (line.bbox[0] + line.bbox[2]) / 2
+    return (
+        abs(mid - page.width / 2) <= page.width * _CENTRED_TOLERANCE
+        and (line.bbox[2] - line.bbox[0]) < page.width * 0.7
+    )
+
+
+@dataclass
+class _Builder:
+    blocks: list[Block] = field(default_factory=list)
+    para_lines: list[Line] = field(default_factory=list)
+    para_text: str = ""
+    last_full_width: bool = False
+
+    def flush(self) -> None:
+        if self.para_lines:
+            text = self.para_text.strip()
+            if text:
+                self.blocks.append(Paragraph(text=text, spans=tuple(ln.span() for ln in self.para_lines)))
+        self.para_lines, self.para_text, self.last_full_width = [], "", False
+
+    def heading(self, level: int, line: Line) -> None:
+        self.flush()
+        self.blocks.append(
+            Heading(level=level, text=re.sub(r"\s+", " ", line.text.strip()), span=line.span())
+        )
+
+    def table(self, table: Table) -> None:
+        self.flush()
+        self.blocks.append(TableBlock(table=table))
+
+    def line(self, line: Line, margins: _Margins, page: Page) -> None:
+        text = line.text.strip()
+        indented = line.bbox[0] > margins.left + margins.char * 1.2
+        full_width = line.bbox[2] >= margins.right - margins.char * 1.5
+        starts_item = numbering_level(text) is not None
+        continues = self.para_lines and self.last_full_width and not indented and not starts_item
+        if self.para_lines and continues:
+            prev = self.para_lines[-1]
+            gap = line.bbox[1] - prev.bbox[3]
+            same_page = prev.page == line.page
+            if same_page and gap > margins.char * 1.6:
+                continues = False
+        if not continues:
+            self.flush()
+        self.para_lines.append(line)
+        self.para_text = _join(self.para_text, text)
+        self.last_full_width = full_width and not _is_centred(line, page)
+
+
+def _line_kind(line: Line, page: Page, body_size: float) -> int | None:
+    """Heading level for a heading line, else None. Titles (large, centred) are level 0."""
+    text = line.text.strip()
+    if not text:
+        return None
+    level = heading_level(text, bold=line.bold)
+    if level is not None:
+        return level
+    big = line.size >= body_size * 1.25
+    if (big or (line.bold and _is_centred(line, page))) and len(re.sub(r"\s+", "", text)) <= 60:
+        return 0
+    return None
+
+
+def layout_pages(path: str, pages: Sequence[Page]) -> LayoutDocument:
+    """Lay out ingested pages (text layer or OCR alike)."""
+    kept = furniture_filter(pages)
+    sizes = sorted(ln.size for lines in kept for ln in lines if ln.size)
+    body_size = sizes[len(sizes) // 2] if sizes else 10.5
+    builder = _Builder()
+    for page, lines in zip(pages, kept, strict=True):
+        tables, rest = find_tables(lines, page.rulings, page.number)
+        margins = _margins(rest, page)
+        items: list[tuple[float, int, Line | Table]] = [(ln.bbox[1], 1, ln) for ln in rest]
+        items += [((t.bbox or (0, 0, 0, 0))[1], 0, t) for t in tables]
+        items.sort(key=lambda it: (round(it[0], 1), it[1], it[2].bbox[0] if isinstance(it[2], Line) else 0))
+        for _, _, item in items:
+            if isinstance(item, Table):
+                builder.table(item)
+                continue
+            level = _line_kind(item, page, body_size)
+            if level is not None:
+                builder.heading(level, item)
+            else:
+                builder.line(item, margins, page)
+    builder.flush()
+    return LayoutDocument(
+        path=path,
+        n_pages=len(pages),
+        pages=tuple(pages),
+        blocks=tuple(merge_continued_tables(builder.blocks)),
+    )
+
+
+def block_span(block: Block) -> SourceSpan:
+    if isinstance(block, Heading):
+        return block.span
+    if isinstance(block, Paragraph):
+        return block.spans[0]
+    return SourceSpan(page=block.table.pages[0], bbox=block.table.bbox, text="")
