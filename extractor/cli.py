@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Chinese government fiscal reports (部门决算, 绩效自评) → verified structured data",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    from extractor.extract_cli import add_parser as add_extract
+
+    add_extract(sub)
     _add_eval(sub)
     return parser
 

@@ -57,7 +57,7 @@ def _words_from_line(line: dict[str, Any]) -> list[Word]:
         words.append(
             Word(
                 text=text,
-                bbox=tuple(span["bbox"]),  # type: ignore[arg-type]
+                bbox=tuple(span["bbox"]),
                 size=round(float(span["size"]), 2),
                 bold=bool(span["flags"] & _BOLD_FLAG) or "Bold" in span["font"],
             )

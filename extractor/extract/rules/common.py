@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from extractor.core.types import Block, Heading, Paragraph, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import to_evidence
@@ -72,13 +73,13 @@ def department(
             text = re.sub(r"\s+", "", block.text)
             for label in _DEPT_LABELS:
                 if text.startswith(label) and len(text) > len(label):
-                    value = re.split(r"金额单位|单位：|日期", text[len(label) :])[0]
+                    dept_text = re.split(r"金额单位|单位：|日期", text[len(label) :])[0]
                     span = block.span if isinstance(block, Heading) else block.spans[0]
-                    return value, span
+                    return dept_text, span
     return None, None
 
 
-def base_fields(title: str, blocks: list[Block], form_labels: tuple[str, ...] = ()) -> dict[str, object]:
+def base_fields(title: str, blocks: list[Block], form_labels: tuple[str, ...] = ()) -> dict[str, Any]:
     dept, dept_span = department(title, blocks, form_labels)
     year, year_span = fiscal_year(title, blocks)
     evidence = {}

@@ -38,6 +38,8 @@ class TextMatch:
 
     groups: tuple[str, ...]
     span: SourceSpan
+    before: str = ""
+    """Up to 16 characters of the block before the match (for 'not after 预算' tests)."""
 
 
 def block_text(block: Block) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from extractor.core.types import Block, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import Filled, block_text, find_in_blocks, to_evidence
@@ -170,7 +171,7 @@ def _unit(blocks: list[Block]) -> tuple[str | None, SourceSpan | None]:
     return None, None
 
 
-def extract_final_account(blocks: list[Block], base: dict[str, object]) -> FinalAccount:
+def extract_final_account(blocks: list[Block], base: dict[str, Any]) -> FinalAccount:
     """A FinalAccount from the blocks of its segment; `base` holds department/year/pages/evidence."""
     tables, table_evidence = _tables(blocks)
     unit, unit_span = _unit(blocks)
@@ -182,7 +183,7 @@ def extract_final_account(blocks: list[Block], base: dict[str, object]) -> Final
     figures: dict[str, Decimal] = {
         path.split(".", 1)[1]: value for path, value in filled.values.items() if isinstance(value, Decimal)
     }
-    evidence = dict(base.get("evidence") or {})  # type: ignore[call-overload]
+    evidence = dict(base.get("evidence") or {})
     evidence.update(table_evidence)
     evidence.update(filled.evidence)
     if unit_span is not None:

@@ -17,10 +17,15 @@ _ITEM_MARKER = re.compile(
 )
 
 
-def first(blocks: list[Block], pattern: str, *, exclude: str | None = None) -> TextMatch | None:
-    """The first match of `pattern` whose sentence does not contain `exclude`."""
+def first(
+    blocks: list[Block], pattern: str, *, exclude: str | None = None, not_after: str | None = None
+) -> TextMatch | None:
+    """The first match of `pattern` whose sentence does not contain `exclude` and whose
+    preceding few characters do not match `not_after` (年初预算 …, 其中基本支出 → a budget, not an actual)."""
     for match in find_in_blocks(blocks, re.compile(pattern)):
         if exclude and re.search(exclude, _sentence_of(blocks, match)):
+            continue
+        if not_after and re.search(not_after, match.before):
             continue
         return match
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 from extractor.core.types import Block, Paragraph, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import Filled
@@ -44,10 +45,11 @@ def _put_match(
     pattern: str,
     parse: str = "amount",
     exclude: str | None = None,
+    not_after: str | None = None,
 ) -> None:
     if filled.get(path) is not None:
         return
-    match = first(blocks, pattern, exclude=exclude)
+    match = first(blocks, pattern, exclude=exclude, not_after=not_after)
     if match is None:
         return
     text = match.groups[0]
@@ -141,7 +143,7 @@ def _three_public_from_table(tables: list, filled: Filled, year: int | None) -> 
                 return
 
 
-def extract_overall(blocks: list[Block], base: dict[str, object]) -> OverallSelfEval:
+def extract_overall(blocks: list[Block], base: dict[str, Any]) -> OverallSelfEval:
     tables = _tables(blocks)
     filled = Filled()
     _report_date(blocks, filled)
@@ -154,8 +156,8 @@ def extract_overall(blocks: list[Block], base: dict[str, object]) -> OverallSelf
     )
     _put_match(filled, "retired_staff", blocks, r"退休人员\s*(\d+)\s*人", "count")
     _put_match(filled, "total_expenditure", blocks, rf"总支出\s*{NUM}\s*万元")
-    _put_match(filled, "basic_expenditure", blocks, rf"基本支出\s*{NUM}\s*万元", exclude="预算")
-    _put_match(filled, "project_expenditure", blocks, rf"项目支出\s*{NUM}\s*万元", exclude="预算")
+    _put_match(filled, "basic_expenditure", blocks, rf"基本支出\s*{NUM}\s*万元", not_after="预算")
+    _put_match(filled, "project_expenditure", blocks, rf"项目支出\s*{NUM}\s*万元", not_after="预算")
     _put_match(filled, "personnel_expenditure", blocks, rf"人员(?:经费|支出)\s*{NUM}\s*万元")
     _put_match(
         filled, "public_expenditure", blocks, rf"(?:公用经费|日常公用支出)[^\d。，,]{{0,12}}?{NUM}\s*万元"
@@ -163,7 +165,7 @@ def extract_overall(blocks: list[Block], base: dict[str, object]) -> OverallSelf
     _put_match(filled, "personnel_expenditure", blocks, rf"工资福利支出\s*{NUM}\s*万元", exclude="占比")
     _put_match(filled, "public_expenditure", blocks, rf"商品和服务支出\s*{NUM}\s*万元", exclude="占比")
     _put_match(filled, "initial_budget", blocks, rf"部门年初预算(?:数)?为?\s*{NUM}\s*万元")
-    _three_public_from_table(tables, filled, base.get("fiscal_year"))  # type: ignore[arg-type]
+    _three_public_from_table(tables, filled, base.get("fiscal_year"))
     _put_match(filled, "three_public_total", blocks, rf"[“\"]?三公[”\"]?经费(?:支出)?\s*{NUM}\s*万元")
     _put_match(filled, "self_score", blocks, r"得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分", "count")
     grade = first(blocks, r"等级为?\s*[“\"]?(优秀|良好|合格|不合格|中|差)")
@@ -198,7 +200,7 @@ def extract_overall(blocks: list[Block], base: dict[str, object]) -> OverallSelf
             "problems": problems,
             "measures": measures,
             "evidence": {**base["evidence"], **filled.evidence},
-        }  # type: ignore[dict-item]
+        }
     )
 
 
@@ -225,7 +227,7 @@ _IMPLEMENTER = ("实施单位",)
 _DEPARTMENT_LABELS = ("主管部门", "项目主管部门", "市级预算部门名称", "预算部门名称", "单位名称")
 
 
-def extract_project(blocks: list[Block], base: dict[str, object]) -> ProjectSelfEval:
+def extract_project(blocks: list[Block], base: dict[str, Any]) -> ProjectSelfEval:
     tables = _tables(blocks)
     filled = Filled()
     for labels, path, parse in (
@@ -271,7 +273,7 @@ def extract_project(blocks: list[Block], base: dict[str, object]) -> ProjectSelf
             "problems": problems,
             "measures": measures,
             "evidence": {**base["evidence"], **filled.evidence},
-        }  # type: ignore[dict-item]
+        }
     )
 
 
@@ -316,7 +318,7 @@ def _cell_items(tables: list, labels: tuple[str, ...], path: str, filled: Filled
     return [value.text]
 
 
-def extract_transfer(blocks: list[Block], base: dict[str, object]) -> TransferSelfEval:
+def extract_transfer(blocks: list[Block], base: dict[str, Any]) -> TransferSelfEval:
     tables = _tables(blocks)
     filled = Filled()
     _put_value(filled, "program_name", labelled_value(tables, ("资金名称", "项目名称", "专项名称")), "text")
@@ -337,5 +339,5 @@ def extract_transfer(blocks: list[Block], base: dict[str, object]) -> TransferSe
             "problems": problems,
             "measures": measures,
             "evidence": {**base["evidence"], **filled.evidence},
-        }  # type: ignore[dict-item]
+        }
     )

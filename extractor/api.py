@@ -1,0 +1,174 @@
+"""The library surface: one options object in, one result type out.
+
+    >>> from extractor import extract
+    >>> result = extract("samples/pdf/002_d741ed2ca5e3f399.pdf")
+    >>> result.reports[0].key_figures.income_total
+    Decimal('1467.89')
+
+Per-file work is a pure function of (path, options): picklable inputs, no
+global state besides a per-process cache of loaded OCR models, so a process
+pool can fan files out.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from extractor.core.errors import InputError
+from extractor.core.types import LayoutDocument
+from schemas import ResultDocument, Source
+
+if TYPE_CHECKING:
+    from eval.harness import Pipeline
+    from extractor.ingest.ocr.base import OcrEngine
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+class ExtractOptions(BaseModel):
+    """Everything that changes what `extract` returns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ocr: Literal["auto", "always", "never"] = "auto"
+    ocr_engine: str = "rapidocr"
+    backend: Literal["rules"] = "rules"
+
+
+class ExtractionRun(BaseModel):
+    """A result with the seconds each stage took."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: ResultDocument
+    stage_seconds: dict[str, float]
+    pages: int
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(name: str) -> OcrEngine:
+    # Loading OCR models takes seconds: one engine per process and name.
+    from extractor.ingest.ocr import get_engine
+
+    return get_engine(name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    with path.open("rb") as handle:
+        head = handle.read(5)
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    raise InputError(
+        str(path), f"unsupported file type {suffix or '(no suffix)'}: give a PDF, an image or a .txt file"
+    )
+
+
+def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) -> LayoutDocument:
+    """Ingest and lay out one file (PDF, image or plain text)."""
+    from extractor.layout.blocks import layout_pages
+
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    if path.is_dir():
+        raise InputError(str(path), "is a directory, not a file")
+    if path.stat().st_size == 0:
+        raise InputError(str(path), "file is empty (0 bytes)")
+    kind = _kind_of(path)
+    start = time.perf_counter()
+    if kind == "text":
+        from extractor.ingest.text import layout_text
+
+        doc = layout_text(path)
+        timings["ingest"] = time.perf_counter() - start
+        return doc
+    if kind == "pdf":
+        from extractor.ingest.pdf import ingest_pdf
+
+        engine = _engine(options.ocr_engine) if options.ocr != "never" else None
+        pages = list(ingest_pdf(path, ocr=options.ocr, engine=engine))
+    else:
+        from extractor.ingest.image import load_image, page_from_image
+
+        images = load_image(path)
+        engine = _engine(options.ocr_engine)
+        pages = []
+        for number, image in enumerate(images if isinstance(images, list) else [images], start=1):
+            height, width = image.shape[:2]
+            # Images carry no physical size: treat them as A4 at the scale of their width.
+            pages.append(
+                page_from_image(
+                    image, number=number, width_pt=595.0, height_pt=595.0 * height / width, engine=engine
+                )
+            )
+    timings["ingest"] = time.perf_counter() - start
+    start = time.perf_counter()
+    doc = layout_pages(str(path), pages)
+    timings["layout"] = time.perf_counter() - start
+    return doc
+
+
+def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRun:
+    """Extract one file and time each stage."""
+    from extractor.extract.rules.dispatch import extract_rules
+
+    options = options or ExtractOptions()
+    path = Path(path)
+    timings: dict[str, float] = {}
+    doc = layout_file(path, options, timings)
+    start = time.perf_counter()
+    reports = extract_rules(doc)
+    timings["extract"] = time.perf_counter() - start
+    if not reports:
+        raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
+    result = ResultDocument(
+        source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages), reports=reports
+    )
+    return ExtractionRun(document=result, stage_seconds=timings, pages=doc.n_pages)
+
+
+def extract(path: str | Path, options: ExtractOptions | None = None) -> ResultDocument:
+    """Extract every report in one file (PDF, scan, image or text) into REPORT_FORMAT v1."""
+    return run(path, options).document
+
+
+def eval_pipeline(backend: str) -> Pipeline:
+    """The extractor as an eval pipeline (see `eval.harness`)."""
+    from eval.harness import PipelineRun
+    from extractor.core.errors import ConfigError
+
+    if backend != "rules":
+        raise ConfigError(f"backend {backend!r} is not available yet: use --backend rules")
+    options = ExtractOptions()
+
+    def pipeline(path: Path) -> PipelineRun:
+        result = run(path, options)
+        return PipelineRun(
+            document=result.document.model_dump(mode="json"),
+            pages=result.pages,
+            stage_seconds=result.stage_seconds,
+            info={"backend": backend},
+        )
+
+    return pipeline
