@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SAMPLES / "seeds"  # copies of ../shared/seeds, so a clone is self-contained
 
 
 def _mini_document() -> dict[str, Any]:
