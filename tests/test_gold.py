@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SAMPLES, SEEDS
 
 from eval.dataset import load_gold
 from eval.score import score_document
 from schemas import load_result, unknown_fields
-
-from conftest import SAMPLES, SEEDS
 
 GOLD_FILES = sorted((SAMPLES / "gold").glob("*.json"))
 IDENTITY_KEYS = {"kind", "name", "code", "side", "id", "project_name", "program_name", "department", "title"}
@@ -30,7 +29,9 @@ def _seed_text(gold: Path) -> str:
 
 def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, dict):
-        return [leaf for key, item in value.items() for leaf in _leaves(item, f"{path}.{key}" if path else key)]
+        return [
+            leaf for key, item in value.items() for leaf in _leaves(item, f"{path}.{key}" if path else key)
+        ]
     if isinstance(value, list):
         return [leaf for i, item in enumerate(value) for leaf in _leaves(item, f"{path}[{i}]")]
     return [(path, value)]
