@@ -106,8 +106,8 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
     if kind == "pdf":
         from extractor.ingest.pdf import ingest_pdf
 
-        engine = _engine(options.ocr_engine) if options.ocr != "never" else None
-        pages = list(ingest_pdf(path, ocr=options.ocr, engine=engine))
+        factory = functools.partial(_engine, options.ocr_engine) if options.ocr != "never" else None
+        pages = list(ingest_pdf(path, ocr=options.ocr, engine=factory))
     else:
         from extractor.ingest.image import load_image, page_from_image
 

@@ -7,15 +7,17 @@ but which carry images go to OCR; `ocr="always"` forces OCR, `"never"` forbids i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pymupdf
 
 from extractor.core.errors import InputError
 from extractor.core.types import Line, Page, Ruling, Word, union
-from extractor.ingest.ocr.base import OcrEngine
+
+if TYPE_CHECKING:
+    from extractor.ingest.ocr.base import OcrEngine
 
 OcrMode = Literal["auto", "always", "never"]
 
@@ -143,8 +145,13 @@ def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Any:
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
 
 
-def ingest_pdf(path: Path, *, ocr: OcrMode = "auto", engine: OcrEngine | None = None) -> Iterator[Page]:
-    """Yield the pages of a PDF, each from its text layer or from OCR."""
+def ingest_pdf(
+    path: Path, *, ocr: OcrMode = "auto", engine: Callable[[], OcrEngine] | None = None
+) -> Iterator[Page]:
+    """Yield the pages of a PDF, each from its text layer or from OCR.
+
+    `engine` is a factory, called only when a page needs OCR: born-digital files never load a model.
+    """
     doc = open_pdf(path)
     try:
         any_text = False
@@ -165,7 +172,7 @@ def ingest_pdf(path: Path, *, ocr: OcrMode = "auto", engine: OcrEngine | None = 
                     number=number,
                     width_pt=page.rect.width,
                     height_pt=page.rect.height,
-                    engine=engine,
+                    engine=engine(),
                 )
                 any_text = True
                 continue
