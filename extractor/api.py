@@ -40,6 +40,7 @@ class ExtractOptions(BaseModel):
     ocr: Literal["auto", "always", "never"] = "auto"
     ocr_engine: str = "rapidocr"
     backend: Literal["rules"] = "rules"
+    checks: bool = True
 
 
 class ExtractionRun(BaseModel):
@@ -142,8 +143,17 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     timings["extract"] = time.perf_counter() - start
     if not reports:
         raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
+    findings = []
+    if options.checks:
+        from extractor.check import run_checks
+
+        start = time.perf_counter()
+        findings = run_checks(reports)
+        timings["check"] = time.perf_counter() - start
     result = ResultDocument(
-        source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages), reports=reports
+        source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages),
+        reports=reports,
+        findings=findings,
     )
     return ExtractionRun(document=result, stage_seconds=timings, pages=doc.n_pages)
 

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.extract_cli import add_parser as add_extract
 
     add_extract(sub)
+    from extractor.check_cli import add_parser as add_check
+
+    add_check(sub)
     _add_eval(sub)
     return parser
 

@@ -113,6 +113,9 @@ def run_extract_command(args: argparse.Namespace) -> int:
             tmp = target.with_suffix(target.suffix + ".part")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)
+        from extractor.check import summary_line
+
+        print(summary_line(str(path), doc.findings), file=sys.stderr)
         kinds = ", ".join(f"{n}×{k}" for k, n in _kind_counts(doc).items())
         seconds = sum(result.stage_seconds.values())
         print(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from schemas.base import Frozen
+from schemas.base import Evidence, Frozen
 from schemas.final_account import FinalAccount
 from schemas.self_eval import OverallSelfEval, ProjectSelfEval, TransferSelfEval
 
@@ -41,6 +41,8 @@ class Finding(Frozen):
     actual: str | None = None
     tolerance: str | None = None
     fields: list[str] = Field(default_factory=list)
+    # Extension: where each involved field was read (copied from the report's evidence).
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
 
 
 class ResultDocument(Frozen):

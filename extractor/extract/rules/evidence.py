@@ -39,7 +39,7 @@ class TextMatch:
     groups: tuple[str, ...]
     span: SourceSpan
     before: str = ""
-    """Up to 16 characters of the block before the match (for 'not after 预算' tests)."""
+    """The clause before the match, back to the last 。 or ； (for 'not after 预算' tests)."""
 
 
 def block_text(block: Block) -> str:
@@ -80,10 +80,17 @@ def find_in_blocks(blocks: list[Block], pattern: re.Pattern[str]) -> list[TextMa
         for m in pattern.finditer(block.text):
             out.append(
                 TextMatch(
-                    groups=tuple(g or "" for g in m.groups()), span=_span_for(block, m.start(), m.end())
+                    groups=tuple(g or "" for g in m.groups()),
+                    span=_span_for(block, m.start(), m.end()),
+                    before=_clause_before(block.text, m.start()),
                 )
             )
     return out
+
+
+def _clause_before(text: str, start: int) -> str:
+    left = max(text.rfind("。", 0, start), text.rfind("；", 0, start), start - 40)
+    return text[max(left + 1, 0) : start]
 
 
 def decimal_text(value: Decimal) -> str:

@@ -1,0 +1,167 @@
+"""The checker framework: a check is a small named rule over one report (or all of them)
+that returns findings with status pass / fail / skipped, never a guess.
+
+Tolerance follows rounding: every printed number is exact to half a unit of its
+last digit, so a sum may differ from its printed total by the sum of those half
+units, and a printed percentage by its own half unit widened by its inputs'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from schemas import Evidence, Finding, Report
+
+Severity = Literal["error", "warning", "info"]
+Term = tuple[str, Decimal]
+"""(field path inside the report, value)."""
+
+
+def half_unit(value: Decimal, *, exact_integers: bool = False) -> Decimal:
+    """Half a unit of the last printed digit: 971.50 → 0.005, 98 → 0.5.
+
+    With `exact_integers`, a whole number has no rounding: scores, weights and the
+    whole-万元 amounts of performance forms are set, not computed.
+    """
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exact_integers and exponent >= 0:
+        return Decimal(0)
+    return Decimal(5) * Decimal(10) ** (exponent - 1)
+
+
+def fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check sees: the report, its index, and every report of the document (for cross checks)."""
+
+    report: Report
+    index: int
+    reports: Sequence[Report]
+
+    def evidence(self, paths: Iterable[str]) -> dict[str, Evidence]:
+        return {p: self.report.evidence[p] for p in paths if p in self.report.evidence}
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    kinds: tuple[str, ...]
+    severity: Severity
+    description: str
+    run: Callable[[Context], Iterable[Finding]] = field(compare=False)
+
+
+REGISTRY: list[Check] = []
+
+
+def check(
+    id: str, kinds: tuple[str, ...], severity: Severity, description: str
+) -> Callable[[Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]]:
+    """Register a check function (the registry is filled once, at import, and never changes)."""
+
+    def register(fn: Callable[[Context], Iterable[Finding]]) -> Callable[[Context], Iterable[Finding]]:
+        REGISTRY.append(Check(id=id, kinds=kinds, severity=severity, description=description, run=fn))
+        return fn
+
+    return register
+
+
+def skipped(
+    ctx: Context, check_id: str, severity: Severity, reason: str, fields: Sequence[str] = ()
+) -> Finding:
+    return Finding(
+        check=check_id,
+        severity=severity,
+        report=ctx.index,
+        status="skipped",
+        message=reason,
+        fields=list(fields),
+    )
+
+
+def sum_finding(
+    ctx: Context,
+    check_id: str,
+    severity: Severity,
+    label: str,
+    total: Term,
+    parts: Sequence[Term],
+    *,
+    relation: str = "Σ",
+    exact_integers: bool = False,
+) -> Finding:
+    """total = Σ parts, within the rounding of every printed number involved."""
+    expected = sum((v for _, v in parts), Decimal(0))
+    tolerance = half_unit(total[1], exact_integers=exact_integers) + sum(
+        (half_unit(v, exact_integers=exact_integers) for _, v in parts), Decimal(0)
+    )
+    diff = abs(expected - total[1])
+    fields = [total[0], *(p for p, _ in parts)]
+    status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
+    terms = " + ".join(fmt(v) for _, v in parts) if len(parts) <= 8 else f"{len(parts)} parts"
+    message = f"{label}: printed {fmt(total[1])}, {relation} {terms} = {fmt(expected)}"
+    if status == "fail":
+        message += f" (off by {fmt(diff)}, more than rounding allows: {fmt(tolerance)})"
+    return Finding(
+        check=check_id,
+        severity=severity,
+        report=ctx.index,
+        status=status,
+        message=message,
+        expected=fmt(expected),
+        actual=fmt(total[1]),
+        tolerance=fmt(tolerance),
+        fields=fields,
+        evidence=ctx.evidence(fields),
+    )
+
+
+def ratio_finding(
+    ctx: Context,
+    check_id: str,
+    severity: Severity,
+    label: str,
+    printed: Term,
+    numerator: Term,
+    denominator: Term,
+    *,
+    scale: Decimal = Decimal(100),
+    exact_integers: bool = False,
+) -> Finding:
+    """printed ≈ numerator / denominator × scale, at the printed precision widened by the inputs' rounding."""
+    n, d, p = numerator[1], denominator[1], printed[1]
+    fields = [printed[0], numerator[0], denominator[0]]
+    if d == 0:
+        return skipped(
+            ctx, check_id, severity, f"{label}: denominator {denominator[0]} is 0, no ratio to check", fields
+        )
+    expected = n / d * scale
+    hn, hd = half_unit(n, exact_integers=exact_integers), half_unit(d, exact_integers=exact_integers)
+    tolerance = half_unit(p) + scale * (hn / abs(d) + abs(n) * hd / (d * d))
+    diff = abs(expected - p)
+    status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
+    shown = expected.quantize(Decimal("0.01"))
+    message = (
+        f"{label}: printed {fmt(p)}, but {fmt(n)} / {fmt(d)} = {fmt(shown)}"
+        if status == "fail"
+        else (f"{label}: printed {fmt(p)} = {fmt(n)} / {fmt(d)} ({fmt(shown)})")
+    )
+    return Finding(
+        check=check_id,
+        severity=severity,
+        report=ctx.index,
+        status=status,
+        message=message,
+        expected=fmt(shown),
+        actual=fmt(p),
+        tolerance=fmt(tolerance.quantize(Decimal("0.0001"))),
+        fields=fields,
+        evidence=ctx.evidence(fields),
+    )
