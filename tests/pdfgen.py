@@ -55,7 +55,9 @@ def draw_table(page: pymupdf.Page, spec: TableSpec, x0: float, y0: float) -> flo
             text = spec.rows[r][c] if c < len(spec.rows[r]) else ""
             if text:
                 size = 8.0
-                page.insert_text((rect.x0 + 2, (rect.y0 + rect.y1) / 2 + size / 3), text, fontname=FONT, fontsize=size)
+                page.insert_text(
+                    (rect.x0 + 2, (rect.y0 + rect.y1) / 2 + size / 3), text, fontname=FONT, fontsize=size
+                )
     return ys[-1]
 
 

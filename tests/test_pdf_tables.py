@@ -28,15 +28,30 @@ def _expenditure_table(tmp_path: Path, split: bool) -> Path:
         ["210", "卫生健康支出", "1,358.08", "867.00", "491.09"],
         ["221", "住房保障支出", "32.87", "32.87", ""],
     ]
-    title = [("2022年度某某局部门决算", 16.0), ("支出决算表", 12.0), ("公开03表", 9.0), ("部门：某某局    金额单位：万元", 9.0)]
+    title = [
+        ("2022年度某某局部门决算", 16.0),
+        ("支出决算表", 12.0),
+        ("公开03表", 9.0),
+        ("部门：某某局    金额单位：万元", 9.0),
+    ]
     merges = [*MERGES, (3, 0, 1, 1)]
     if not split:
-        pages = [PageSpec(lines=title, table=TableSpec(rows=HEADER + body, widths=WIDTHS, merges=merges), footer="— 1 —")]
+        pages = [
+            PageSpec(
+                lines=title, table=TableSpec(rows=HEADER + body, widths=WIDTHS, merges=merges), footer="— 1 —"
+            )
+        ]
     else:
         # The table breaks after two body rows; page 2 repeats the header (as Word does).
         pages = [
-            PageSpec(lines=title, table=TableSpec(rows=HEADER + body[:2], widths=WIDTHS, merges=merges), footer="— 1 —"),
-            PageSpec(table=TableSpec(rows=HEADER[:2] + body[2:], widths=WIDTHS, merges=MERGES[:4]), footer="— 2 —"),
+            PageSpec(
+                lines=title,
+                table=TableSpec(rows=HEADER + body[:2], widths=WIDTHS, merges=merges),
+                footer="— 1 —",
+            ),
+            PageSpec(
+                table=TableSpec(rows=HEADER[:2] + body[2:], widths=WIDTHS, merges=MERGES[:4]), footer="— 2 —"
+            ),
         ]
     return make_pdf(pages, tmp_path / "fa.pdf")
 
@@ -54,8 +69,11 @@ def test_ruled_table_with_merged_header_cells(tmp_path: Path) -> None:
     table = report.tables[0]
     assert table.columns == ["本年支出合计", "基本支出", "项目支出"]
     assert [(r["code"], r["name"]) for r in rows] == [
-        (None, "合计"), ("208", "社会保障和就业支出"), ("20805", "行政事业单位养老支出"),
-        ("210", "卫生健康支出"), ("221", "住房保障支出"),
+        (None, "合计"),
+        ("208", "社会保障和就业支出"),
+        ("20805", "行政事业单位养老支出"),
+        ("210", "卫生健康支出"),
+        ("221", "住房保障支出"),
     ]
     assert rows[0]["values"] == {"本年支出合计": "1468.53", "基本支出": "971.50", "项目支出": "497.02"}
     assert rows[4]["values"]["项目支出"] is None
