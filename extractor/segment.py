@@ -62,42 +62,47 @@ def _in_contents(blocks: tuple[Block, ...], index: int) -> bool:
     return False
 
 
+_LABEL = re.compile(r"^(附件[\d\-－—]*|第[一二三四五六七八九十]+部分)$")
+
+
+def _title_at(blocks: tuple[Block, ...], i: int) -> tuple[ReportKind, str, int] | None:
+    """A title starting at block i, possibly split over up to three lines: (kind, title, lines used).
+
+    A bare label (附件 / 第五部分) never starts a title, and a line that is a title
+    on its own is never glued to the line before it.
+    """
+    text = _text(blocks[i])
+    if not text or _LABEL.match(text):
+        return None
+    joined = ""
+    for n in range(3):
+        if i + n >= len(blocks):
+            break
+        part = _text(blocks[i + n])
+        if not part or (n and (_title_kind(part) is not None or len(joined) > 30)):
+            break
+        joined += part
+        kind = _title_kind(joined)
+        if kind is not None:
+            return kind, joined, n + 1
+    return None
+
+
 def find_segments(doc: LayoutDocument) -> list[Segment]:
     """Report segments in document order."""
     starts: list[tuple[int, ReportKind, str]] = []
     blocks = doc.blocks
-    skip_next = False
-    for i, block in enumerate(blocks):
-        if skip_next:
-            skip_next = False
+    i = 0
+    while i < len(blocks):
+        found = _title_at(blocks, i)
+        if found is None or _in_contents(blocks, i):
+            i += 1
             continue
-        text = _text(block)
-        kind = _title_kind(text)
-        title = text
-        # Titles split over lines are joined, unless the next line is a title on its own.
-        next_alone = _title_kind(_text(blocks[i + 1])) if i + 1 < len(blocks) else None
-        if kind is None and next_alone is None and i + 1 < len(blocks) and text and len(text) <= 30:
-            joined = text + _text(blocks[i + 1])
-            kind = _title_kind(joined)
-            title = joined
-            skip_next = kind is not None
-        third_alone = _title_kind(_text(blocks[i + 2])) if i + 2 < len(blocks) else None
-        if (
-            kind is None
-            and next_alone is None
-            and third_alone is None
-            and i + 2 < len(blocks)
-            and text
-            and len(text) <= 20
-        ):
-            joined = text + _text(blocks[i + 1]) + _text(blocks[i + 2])
-            kind = _title_kind(joined)
-            title = joined
-        if kind is None or _in_contents(blocks, i):
-            continue
+        kind, title, used = found
+        i += used
         if kind == "final_account" and any(k == "final_account" for _, k, _ in starts):
             continue
-        starts.append((i, kind, title))
+        starts.append((i - used, kind, title))
     if not starts:
         return []
     segments = []

@@ -57,7 +57,7 @@ def _is_centred(line: Line, page: Page) -> bool:
     mid = (line.bbox[0] + line.bbox[2]) / 2
     return (
         abs(mid - page.width / 2) <= page.width * _CENTRED_TOLERANCE
-        and (line.bbox[2] - line.bbox[0]) < page.width * 0.7
+        and (line.bbox[2] - line.bbox[0]) < page.width * 0.6
     )
 
 
@@ -101,7 +101,7 @@ class _Builder:
             self.flush()
         self.para_lines.append(line)
         self.para_text = _join(self.para_text, text)
-        self.last_full_width = full_width and not _is_centred(line, page)
+        self.last_full_width = full_width
 
 
 def _line_kind(line: Line, page: Page, body_size: float) -> int | None:
@@ -118,14 +118,22 @@ def _line_kind(line: Line, page: Page, body_size: float) -> int | None:
     return None
 
 
+def _body_size(lines: Sequence[Line]) -> float:
+    """The font size most text outside tables is set in (by characters, so titles weigh little)."""
+    weights: dict[float, int] = {}
+    for ln in lines:
+        if ln.size:
+            weights[ln.size] = weights.get(ln.size, 0) + len(ln.text)
+    return max(weights, key=lambda s: weights[s]) if weights else 10.5
+
+
 def layout_pages(path: str, pages: Sequence[Page]) -> LayoutDocument:
     """Lay out ingested pages (text layer or OCR alike)."""
     kept = furniture_filter(pages)
-    sizes = sorted(ln.size for lines in kept for ln in lines if ln.size)
-    body_size = sizes[len(sizes) // 2] if sizes else 10.5
+    split = [find_tables(lines, page.rulings, page.number) for page, lines in zip(pages, kept, strict=True)]
+    body_size = _body_size([ln for _, rest in split for ln in rest])
     builder = _Builder()
-    for page, lines in zip(pages, kept, strict=True):
-        tables, rest = find_tables(lines, page.rulings, page.number)
+    for page, (tables, rest) in zip(pages, split, strict=True):
         margins = _margins(rest, page)
         items: list[tuple[float, int, Line | Table]] = [(ln.bbox[1], 1, ln) for ln in rest]
         items += [((t.bbox or (0, 0, 0, 0))[1], 0, t) for t in tables]
@@ -135,6 +143,10 @@ def layout_pages(path: str, pages: Sequence[Page]) -> LayoutDocument:
                 builder.table(item)
                 continue
             level = _line_kind(item, page, body_size)
+            # A numbered line that runs to the right margin and is not bold opens a paragraph
+            # ("（一）加强预算管理。结合…" wraps on): headings are short.
+            if level and not item.bold and item.bbox[2] >= margins.right - margins.char * 1.5:
+                level = None
             if level is not None:
                 builder.heading(level, item)
             else:

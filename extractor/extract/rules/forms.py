@@ -203,6 +203,19 @@ def indicators(tables: list[Table]) -> tuple[list[IndicatorRow], Value | None, V
                     del fields["level2"]
                 if "level1" in fields and fields["level1"].text == fields["name"].text:
                     del fields["level1"]
+            # 一级指标 of the national templates are all "…指标" (产出/效益/满意度/成本指标). A lone
+            # "满意度" in that column under a "…指标" level 1 is a 二级指标 whose level-1 cell is merged.
+            level1 = fields.get("level1")
+            previous = carry.get("level1")
+            if (
+                level1 is not None
+                and "level2" not in fields
+                and not level1.text.endswith("指标")
+                and previous is not None
+                and previous.text.endswith("指标")
+            ):
+                fields["level2"] = level1
+                fields["level1"] = previous
             # Merged (or blank in text) level cells carry down; a new level1 resets level2.
             for level in ("level1", "level2"):
                 if level in fields:

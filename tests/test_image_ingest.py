@@ -1,0 +1,243 @@
+"""Scanned pages to `Page`s: deskew, ruling detection, OCR lines split at column borders,
+image loading. Logic runs on FakeOcrEngine; one test runs the real RapidOCR on a
+rendered, rotated ruled table, and one on a scanned sample when samples/scan has any.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractor.core.errors import InputError
+from extractor.core.types import Page
+from extractor.ingest.image import estimate_skew, load_image, page_from_image
+from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult, OcrWord
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SCAN_DIR = Path(__file__).resolve().parent.parent / "samples" / "scan"
+DPI = 200
+PX = DPI / 72  # pixels per point
+
+# A 4-row, 4-column ruled table (points): borders at these positions.
+XS = [60, 230, 330, 430, 530]
+YS = [90, 115, 140, 165, 190]
+ROWS = [
+    ["项目", "本年收入合计", "本年支出合计", "年末结转"],
+    ["一般公共预算", "1,467.89", "1,234.56", "233.33"],
+    ["政府性基金", "12,345.67", "10,000.00", "2,345.67"],
+    ["合计", "13,813.56", "11,234.56", "2,579.00"],
+]
+WIDTH_PT, HEIGHT_PT = 595.0, 300.0
+
+
+def _font(size_pt: float) -> ImageFont.FreeTypeFont:
+    if not Path(FONT).exists():
+        pytest.skip(f"{FONT} not installed (Debian: fonts-noto-cjk)")
+    return ImageFont.truetype(FONT, round(size_pt * PX))
+
+
+def render_table(with_text: bool = True, title: str = "收入支出决算总表") -> Image.Image:
+    img = Image.new("L", (round(WIDTH_PT * PX), round(HEIGHT_PT * PX)), 255)
+    draw = ImageDraw.Draw(img)
+    for x in XS:
+        draw.line([(x * PX, YS[0] * PX), (x * PX, YS[-1] * PX)], fill=0, width=2)
+    for y in YS:
+        draw.line([(XS[0] * PX, y * PX), (XS[-1] * PX, y * PX)], fill=0, width=2)
+    if with_text:
+        draw.text((150 * PX, 40 * PX), title, font=_font(16), fill=0)
+        body = _font(10.5)
+        for r, row in enumerate(ROWS):
+            for c, text in enumerate(row):
+                draw.text(((XS[c] + 5) * PX, (YS[r] + 5) * PX), text, font=body, fill=0)
+    return img
+
+
+def rotated(img: Image.Image, degrees: float) -> np.ndarray:
+    return np.asarray(img.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255))
+
+
+def _page(image: np.ndarray, engine: FakeOcrEngine) -> Page:
+    return page_from_image(image, number=3, width_pt=WIDTH_PT, height_pt=HEIGHT_PT, engine=engine)
+
+
+def _grid(page: Page) -> tuple[list[float], list[float]]:
+    hs = sorted(r.y0 for r in page.rulings if r.horizontal)
+    vs = sorted(r.x0 for r in page.rulings if not r.horizontal)
+    return hs, vs
+
+
+@pytest.mark.parametrize("degrees", [-1.2, -0.8, -0.3, 0.3, 0.8, 1.2])
+def test_skew_is_estimated_within_a_tenth_of_a_degree(degrees: float) -> None:
+    assert estimate_skew(rotated(render_table(), degrees)) == pytest.approx(degrees, abs=0.1)
+
+
+def test_blank_page_has_no_skew_and_no_lines() -> None:
+    blank = np.full((400, 300), 255, dtype=np.uint8)
+    page = _page(blank, FakeOcrEngine([OcrResult()]))
+    assert estimate_skew(blank) == 0.0
+    assert page.lines == () and page.rulings == ()
+    assert page.text_source == "ocr" and page.ocr_engine == "fake"
+
+
+def test_rulings_of_a_rotated_table_come_back_straight_in_points() -> None:
+    engine = FakeOcrEngine([OcrResult()])
+    page = _page(rotated(render_table(with_text=False), 0.8), engine)
+    hs, vs = _grid(page)
+    assert hs == pytest.approx(YS, abs=1.0)
+    assert vs == pytest.approx(XS, abs=1.0)
+    for r in page.rulings:  # each border spans the whole table
+        if r.horizontal:
+            assert (r.x0, r.x1) == pytest.approx((XS[0], XS[-1]), abs=1.5)
+        else:
+            assert (r.y0, r.y1) == pytest.approx((YS[0], YS[-1]), abs=1.5)
+    # The engine saw the straightened image: its top border is level again.
+    seen = engine.history[0] < 128
+    top = [np.nonzero(seen[:, round(x * PX)])[0].min() for x in (100, 500)]
+    assert abs(top[0] - top[1]) <= 2
+
+
+def test_text_strokes_do_not_become_rulings() -> None:
+    # Big CJK titles are full of long straight strokes (一, 二, 十); none is a border.
+    img = Image.new("L", (round(WIDTH_PT * PX), round(HEIGHT_PT * PX)), 255)
+    ImageDraw.Draw(img).text((60 * PX, 60 * PX), "一二三十王工", font=_font(28), fill=0)
+    box = (55 * PX, 55 * PX, 260 * PX, 110 * PX)
+    engine = FakeOcrEngine([OcrResult(lines=(OcrLine(text="一二三十王工", box=box, confidence=0.9),))])
+    page = _page(np.asarray(img), engine)
+    assert page.rulings == ()
+    assert [ln.text for ln in page.lines] == ["一二三十王工"]
+
+
+def _cell_line(words: tuple[OcrWord, ...], text: str) -> OcrLine:
+    # One OCR box running from column 1 into column 2 of the second row (the border is at x=230pt).
+    return OcrLine(text=text, box=(150 * PX, 120 * PX, 290 * PX, 135 * PX), confidence=0.9, words=words)
+
+
+def test_a_box_across_a_column_border_is_split_with_word_boxes() -> None:
+    words = (
+        OcrWord(text="预", box=(150 * PX, 120 * PX, 162 * PX, 135 * PX), confidence=0.8),
+        OcrWord(text="算", box=(162 * PX, 120 * PX, 174 * PX, 135 * PX), confidence=1.0),
+        OcrWord(text="1,467.89", box=(235 * PX, 120 * PX, 280 * PX, 135 * PX), confidence=0.7),
+    )
+    engine = FakeOcrEngine([OcrResult(lines=(_cell_line(words, "预算 1,467.89"),))])
+    page = _page(np.asarray(render_table(with_text=False)), engine)
+    assert [ln.text for ln in page.lines] == ["预算", "1,467.89"]
+    left, right = page.lines
+    assert left.bbox[2] < 230 < right.bbox[0]
+    assert left.confidence == pytest.approx(0.9) and right.confidence == pytest.approx(0.7)
+    assert [w.text for w in left.words] == ["预算"]  # adjacent characters make one word
+    assert left.words[0].confidence == pytest.approx(0.9)
+    assert all(ln.page == 3 for ln in page.lines)
+
+
+def test_a_box_across_a_column_border_is_split_without_word_boxes() -> None:
+    engine = FakeOcrEngine([OcrResult(lines=(_cell_line((), "一般公共预算合计"),))])
+    page = _page(np.asarray(render_table(with_text=False)), engine)
+    assert len(page.lines) == 2
+    left, right = page.lines
+    assert left.text + right.text == "一般公共预算合计"
+    assert left.bbox[2] <= 230.5 <= right.bbox[0]
+    assert left.confidence == right.confidence == pytest.approx(0.9)
+
+
+def test_lines_inside_cells_keep_text_and_scale_to_points() -> None:
+    words = (
+        OcrWord(text="本年收入", box=(235 * PX, 95 * PX, 270 * PX, 110 * PX), confidence=0.99),
+        OcrWord(text="合计", box=(270 * PX, 95 * PX, 290 * PX, 110 * PX), confidence=0.95),
+    )
+    line = OcrLine(
+        text="本年收入合计 ", box=(234 * PX, 94 * PX, 292 * PX, 111 * PX), confidence=0.97, words=words
+    )
+    rgb = np.repeat(np.asarray(render_table(with_text=False))[:, :, None], 3, axis=2)
+    engine = FakeOcrEngine([OcrResult(lines=(line,))])
+    page = _page(rgb, engine)
+    assert engine.history[0].shape == rgb.shape  # the engine gets the colour image, same size
+    (out,) = page.lines
+    assert out.text == "本年收入合计 "  # kept as recognised
+    assert out.bbox == pytest.approx((234, 94, 292, 111), abs=0.1)
+    assert out.confidence == pytest.approx(0.97)
+    assert [(w.text, w.confidence) for w in out.words] == [("本年收入合计", pytest.approx(0.97))]
+
+
+def test_load_image_formats(tmp_path: Path) -> None:
+    gray = render_table(with_text=False).resize((300, 150))
+    gray.save(tmp_path / "page.png")
+    gray.convert("RGB").save(tmp_path / "page.jpg")
+    rgba = gray.convert("RGBA")
+    rgba.putalpha(0)
+    rgba.save(tmp_path / "clear.png")
+    frames = [gray, gray.convert("1"), gray]
+    frames[0].save(tmp_path / "scan.tiff", save_all=True, append_images=frames[1:])
+
+    png = load_image(tmp_path / "page.png")
+    assert isinstance(png, np.ndarray) and png.shape == (150, 300) and png.dtype == np.uint8
+    jpg = load_image(tmp_path / "page.jpg")
+    assert isinstance(jpg, np.ndarray) and jpg.shape == (150, 300, 3)
+    clear = load_image(tmp_path / "clear.png")
+    assert isinstance(clear, np.ndarray) and clear.min() == 255  # transparent is paper
+    tiff = load_image(tmp_path / "scan.tiff")
+    assert isinstance(tiff, list) and [f.shape for f in tiff] == [(150, 300)] * 3
+
+
+def test_load_image_errors_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        load_image(tmp_path / "missing.png")
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(InputError) as info:
+        load_image(bad)
+    assert info.value.path == str(bad) and "not a readable image" in info.value.reason
+
+
+@pytest.fixture(scope="module")
+def rapidocr() -> OcrEngine:
+    from extractor.ingest.ocr import get_engine
+
+    return get_engine("rapidocr")
+
+
+def test_rapidocr_reads_a_rotated_ruled_table(rapidocr: OcrEngine, capfd: pytest.CaptureFixture[str]) -> None:
+    page = _page(rotated(render_table(), 0.8), rapidocr)
+    hs, vs = _grid(page)
+    assert hs == pytest.approx(YS, abs=1.0) and vs == pytest.approx(XS, abs=1.0)
+    texts = [ln.text for ln in page.lines]
+    for row in ROWS[1:]:
+        for number in row[1:]:
+            assert number in texts  # exactly, thousands separators included
+    assert "收入支出决算总表" in texts and "本年收入合计" in texts
+    assert all(ln.confidence is not None and 0.5 <= ln.confidence <= 1.0 for ln in page.lines)
+    assert all(w.confidence is not None for ln in page.lines for w in ln.words)
+    # Every number sits inside its own cell (no text merged across a border).
+    for ln in page.lines:
+        cx = (ln.bbox[0] + ln.bbox[2]) / 2
+        column = sum(1 for x in XS if x < cx) - 1
+        assert ln.bbox[1] < YS[0] or XS[column] - 1 <= ln.bbox[0] <= ln.bbox[2] <= XS[column + 1] + 1
+    title = next(ln for ln in page.lines if ln.text == "收入支出决算总表")
+    body = next(ln for ln in page.lines if ln.text == "本年收入合计")
+    assert title.size >= body.size * 1.25  # sizes estimated from ink height: headings stand out
+    assert "[INFO]" not in capfd.readouterr().err  # RapidOCR's own logging is silenced
+
+
+def _first_scan() -> Path | None:
+    scans = sorted(SCAN_DIR.glob("*.pdf"))
+    return scans[0] if scans else None
+
+
+@pytest.mark.skipif(_first_scan() is None, reason="no scanned samples in samples/scan yet")
+def test_scanned_sample_title_is_recognised(rapidocr: OcrEngine) -> None:
+    import pymupdf
+
+    path = _first_scan()
+    assert path is not None
+    with pymupdf.open(path) as doc:
+        pdf_page = doc[0]
+        pix = pdf_page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, alpha=False)
+        image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
+        page = page_from_image(
+            image, number=1, width_pt=pdf_page.rect.width, height_pt=pdf_page.rect.height, engine=rapidocr
+        )
+    text = "".join(ln.text for ln in page.lines)
+    assert "决算" in text or "绩效" in text or "自评" in text
+    assert page.rulings or len(page.lines) > 5
