@@ -21,22 +21,19 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from extractor.core.errors import InputError
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrWord, PixelBox
+from extractor.ingest.raster import (
+    MIN_SKEW,
+    Segment,
+    binarise,
+    deskew,
+    erase,
+    estimate_skew,
+    find_rulings,
+    to_gray,
+)
 
-MAX_SKEW = 2.0
-"""Degrees; scans are searched for a skew in [-MAX_SKEW, MAX_SKEW]."""
-MIN_SKEW = 0.05
-"""Degrees; a smaller skew is left alone (rotating costs sharpness for nothing)."""
-RULING_MIN_FRACTION = 0.03
-"""A ruling is at least this fraction of the page width long (longer than any glyph stroke of body text)."""
-RULING_MAX_THICK_PT = 3.0
-"""Thicker dark bars are fills or blocks, not borders."""
-RULING_BRIDGE_PT = 0.8
-"""Gaps up to this along a line (scan dropouts) are bridged."""
 _INK_TO_SIZE = 0.85
 """Ink height of a text line / its font size (CJK glyphs fill ~0.88 em, digits ~0.73)."""
-
-# A vertical ruling as (x, y0, y1) in pixels; a horizontal one as (y, x0, x1).
-_Seg = tuple[float, float, float]
 
 
 def load_image(path: str | Path) -> np.ndarray | list[np.ndarray]:
@@ -71,133 +68,9 @@ def _to_array(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("RGB"))
 
 
-def to_gray(image: np.ndarray) -> np.ndarray:
-    if image.dtype == np.bool_:
-        image = np.where(image, 255, 0).astype(np.uint8)
-    if image.dtype != np.uint8:
-        raise ValueError(f"page image must be uint8 (got {image.dtype})")
-    if image.ndim == 2:
-        return image
-    if image.ndim == 3 and image.shape[2] in (3, 4):
-        rgb = image[:, :, :3].astype(np.float32)
-        return np.asarray(rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32), dtype=np.uint8)
-    raise ValueError(f"page image must be H×W or H×W×3 (got shape {image.shape})")
-
-
-def binarise(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels (True) by Otsu's threshold; scans vary too much in exposure for a fixed one."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    p = hist / max(hist.sum(), 1.0)
-    omega = np.cumsum(p)
-    mu = np.cumsum(p * np.arange(256))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mu[-1] * omega - mu) ** 2 / (omega * (1.0 - omega))
-    threshold = int(np.nanargmax(between)) if np.isfinite(between).any() else 127
-    return gray <= min(threshold, 200)
-
-
-def estimate_skew(gray: np.ndarray) -> float:
-    """Degrees the content is rotated counter-clockwise (PIL's sense); 0.0 when unsure.
-
-    Projection profile: shear the dark pixels' rows by x·tan(a) and keep the angle
-    whose row histogram is sharpest (text lines and rulings collapse onto few rows).
-    """
-    dark = binarise(gray)
-    factor = max(1, min(dark.shape) // 1000)  # ~1000 px is enough; "any dark" pooling keeps thin lines
-    if factor > 1:
-        h, w = (dark.shape[0] // factor) * factor, (dark.shape[1] // factor) * factor
-        dark = np.asarray(dark[:h, :w].reshape(h // factor, factor, w // factor, factor).any(axis=(1, 3)))
-    ys, xs = np.nonzero(dark)
-    if len(ys) < 500:
-        return 0.0
-    xc = xs.astype(np.float64) - dark.shape[1] / 2.0
-    yf = ys.astype(np.float64) + dark.shape[1] * np.tan(np.radians(MAX_SKEW + 0.5))
-
-    def sharpness(angle: float) -> float:
-        rows = np.bincount(np.rint(yf + xc * np.tan(np.radians(angle))).astype(np.int64))
-        return float(np.dot(rows, rows))
-
-    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.1), key=sharpness)
-    fine = max(np.arange(coarse - 0.1, coarse + 0.1 + 1e-9, 0.01), key=sharpness)
-    return round(float(fine), 2)
-
-
-def deskew(image: np.ndarray, skew: float) -> np.ndarray:
-    """Rotate back by `skew` degrees about the centre, same size, white where nothing was."""
-    if abs(skew) < MIN_SKEW:
-        return image
-    fill: int | tuple[int, ...] = 255 if image.ndim == 2 else (255,) * image.shape[2]
-    rotated = Image.fromarray(image).rotate(-skew, resample=Image.Resampling.BICUBIC, fillcolor=fill)
-    return np.asarray(rotated)
-
-
-def _long_runs(dark: np.ndarray, min_len: int, bridge: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, start, end) of dark runs along rows at least `min_len` long, gaps ≤ `bridge` bridged."""
-    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = dark
-    step = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(step == 1)
-    _, ends = np.nonzero(step == -1)  # exclusive; row-major order pairs them with the starts
-    if len(starts) == 0:
-        return rows, starts, ends
-    joined = (rows[1:] == rows[:-1]) & (starts[1:] - ends[:-1] <= bridge)
-    first = np.concatenate([[True], ~joined])
-    last = np.concatenate([~joined, [True]])
-    rows, starts, ends = rows[first], starts[first], ends[last]
-    keep = ends - starts >= min_len
-    return rows[keep], starts[keep], ends[keep]
-
-
-def _segments(dark: np.ndarray, min_len: int, bridge: int, max_thick: float) -> list[_Seg]:
-    """Long thin dark bars along rows as (row position, start, end), runs of adjacent rows merged."""
-    rows, starts, ends = _long_runs(dark, min_len, bridge)
-    n = len(rows)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_row: dict[int, list[int]] = {}
-    for i, r in enumerate(rows.tolist()):
-        by_row.setdefault(r, []).append(i)
-    for r, here in by_row.items():
-        for i in here:
-            for j in by_row.get(r + 1, ()):
-                if starts[j] < ends[i] and starts[i] < ends[j]:
-                    parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    found = []
-    for members in groups.values():
-        idx = np.array(members)
-        lengths = ends[idx] - starts[idx]
-        x0, x1 = int(starts[idx].min()), int(ends[idx].max())
-        # Mean thickness (ink / length) rather than row extent, so a slightly tilted line still counts as thin.
-        if lengths.sum() / (x1 - x0) > max_thick:
-            continue
-        y = float(np.average(rows[idx] + 0.5, weights=lengths))
-        found.append((y, float(x0), float(x1)))
-    return found
-
-
-def find_rulings(dark: np.ndarray, width_pt: float) -> tuple[list[_Seg], list[_Seg]]:
-    """Horizontal (y, x0, x1) and vertical (x, y0, y1) border candidates in pixels."""
-    px_per_pt = dark.shape[1] / width_pt
-    min_len = max(8, round(dark.shape[1] * RULING_MIN_FRACTION))
-    bridge = max(1, round(RULING_BRIDGE_PT * px_per_pt))
-    max_thick = max(2.0, RULING_MAX_THICK_PT * px_per_pt)
-    horizontal = _segments(dark, min_len, bridge, max_thick)
-    vertical = _segments(np.ascontiguousarray(dark.T), min_len, bridge, max_thick)
-    return horizontal, vertical
-
-
-def _inside_text(seg: _Seg, boxes: list[PixelBox], vertical: bool) -> bool:
+def _inside_text(seg: Segment, boxes: list[PixelBox], vertical: bool) -> bool:
     """A candidate wholly inside an OCR text box is a glyph stroke or an underline, not a border."""
-    pos, lo, hi = seg
+    pos, lo, hi, _ = seg
     for x0, y0, x1, y1 in boxes:
         if vertical and x0 <= pos <= x1 and lo >= y0 - 2 and hi <= y1 + 2:
             return True
@@ -242,11 +115,11 @@ def _units(line: OcrLine, need_boxes: bool) -> list[_Unit]:
     return units
 
 
-def _split_line(line: OcrLine, verticals: list[_Seg]) -> list[list[_Unit]]:
+def _split_line(line: OcrLine, verticals: list[Segment]) -> list[list[_Unit]]:
     """The line's units grouped by table column: a box running across a vertical border is cut there."""
     x0, y0, x1, y1 = line.box
     mid = (y0 + y1) / 2
-    cuts = sorted(x for x, lo, hi in verticals if x0 < x < x1 and lo <= mid <= hi)
+    cuts = sorted(v.pos for v in verticals if x0 < v.pos < x1 and v.lo <= mid <= v.hi)
     units = _units(line, need_boxes=bool(cuts))
     if not cuts:
         return [units]
@@ -262,13 +135,12 @@ def _split_line(line: OcrLine, verticals: list[_Seg]) -> list[list[_Unit]]:
 
 
 def _ink_size(dark: np.ndarray, box: PixelBox) -> float:
-    """Height in pixels of the ink inside a box, ignoring rows that are mostly a border."""
+    """Height in pixels of the ink inside a box (rulings already erased from `dark`)."""
     x0, y0, x1, y1 = (max(round(v), 0) for v in box)
     crop = dark[y0:y1, x0:x1]
     if crop.size == 0:
         return 0.0
-    counts = crop.sum(axis=1)
-    inked = np.nonzero((counts > 0) & (counts < 0.8 * crop.shape[1]))[0]
+    inked = np.nonzero(crop.any(axis=1))[0]
     return float(inked[-1] - inked[0] + 1) if len(inked) else 0.0
 
 
@@ -277,7 +149,7 @@ def _scaled(box: PixelBox, sx: float, sy: float) -> BBox:
 
 
 def _lines(
-    line: OcrLine, verticals: list[_Seg], dark: np.ndarray, scale: tuple[float, float], number: int
+    line: OcrLine, verticals: list[Segment], dark: np.ndarray, scale: tuple[float, float], number: int
 ) -> list[Line]:
     """One OCR line as one `Line`, or as one per table column it runs across."""
     sx, sy = scale
@@ -346,10 +218,11 @@ def page_from_image(
     boxes = [ln.box for ln in result.lines]
     horizontal = [s for s in horizontal if not _inside_text(s, boxes, vertical=False)]
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
+    ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    lines = [out for ocr_line in result.lines for out in _lines(ocr_line, vertical, dark, (sx, sy), number)]
-    rulings = [Ruling(x0=a * sx, y0=y * sy, x1=b * sx, y1=y * sy) for y, a, b in horizontal]
-    rulings += [Ruling(x0=x * sx, y0=a * sy, x1=x * sx, y1=b * sy) for x, a, b in vertical]
+    lines = [out for ocr_line in result.lines for out in _lines(ocr_line, vertical, ink, (sx, sy), number)]
+    rulings = [Ruling(x0=h.lo * sx, y0=h.pos * sy, x1=h.hi * sx, y1=h.pos * sy) for h in horizontal]
+    rulings += [Ruling(x0=v.pos * sx, y0=v.lo * sy, x1=v.pos * sx, y1=v.hi * sy) for v in vertical]
     return Page(
         number=number,
         width=width_pt,

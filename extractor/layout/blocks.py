@@ -4,7 +4,7 @@ and page breaks) and tables (merged across pages)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractor.core.types import (
@@ -127,10 +127,20 @@ def _body_size(lines: Sequence[Line]) -> float:
     return max(weights, key=lambda s: weights[s]) if weights else 10.5
 
 
-def layout_pages(path: str, pages: Sequence[Page]) -> LayoutDocument:
+TableFinder = Callable[[Sequence[Line], Page], tuple[list[Table], list[Line]]]
+"""Finds a page's tables: (tables, the lines outside them). Swappable to compare table extractors."""
+
+
+def ruled_tables(lines: Sequence[Line], page: Page) -> tuple[list[Table], list[Line]]:
+    return find_tables(lines, page.rulings, page.number)
+
+
+def layout_pages(
+    path: str, pages: Sequence[Page], table_finder: TableFinder = ruled_tables
+) -> LayoutDocument:
     """Lay out ingested pages (text layer or OCR alike)."""
     kept = furniture_filter(pages)
-    split = [find_tables(lines, page.rulings, page.number) for page, lines in zip(pages, kept, strict=True)]
+    split = [table_finder(lines, page) for page, lines in zip(pages, kept, strict=True)]
     body_size = _body_size([ln for _, rest in split for ln in rest])
     builder = _Builder()
     for page, (tables, rest) in zip(pages, split, strict=True):

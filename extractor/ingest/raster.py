@@ -1,0 +1,173 @@
+"""Pixel-level analysis of page scans: binarising, skew, and ruling lines.
+
+Plain numpy (and PIL for the rotation) on purpose: these run before OCR on every
+scanned page, and need nothing an OCR engine brings.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from PIL import Image
+
+MAX_SKEW = 2.0
+"""Degrees; scans are searched for a skew in [-MAX_SKEW, MAX_SKEW]."""
+MIN_SKEW = 0.05
+"""Degrees; a smaller skew is left alone (rotating costs sharpness for nothing)."""
+RULING_MIN_FRACTION = 0.03
+"""A ruling is at least this fraction of the page width long (longer than any glyph stroke of body text)."""
+RULING_MAX_THICK_PT = 3.0
+"""Thicker dark bars are fills or blocks, not borders."""
+RULING_BRIDGE_PT = 0.8
+"""Gaps up to this along a line (scan dropouts) are bridged."""
+
+
+class Segment(NamedTuple):
+    """A ruling candidate in pixels: a horizontal one at y=pos from x=lo to x=hi, a vertical
+    one at x=pos from y=lo to y=hi; `thick` is its mean thickness."""
+
+    pos: float
+    lo: float
+    hi: float
+    thick: float
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    if image.dtype == np.bool_:
+        image = np.where(image, 255, 0).astype(np.uint8)
+    if image.dtype != np.uint8:
+        raise ValueError(f"page image must be uint8 (got {image.dtype})")
+    if image.ndim == 2:
+        return image
+    if image.ndim == 3 and image.shape[2] in (3, 4):
+        rgb = image[:, :, :3].astype(np.float32)
+        return np.asarray(rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32), dtype=np.uint8)
+    raise ValueError(f"page image must be H×W or H×W×3 (got shape {image.shape})")
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels (True) by Otsu's threshold; scans vary too much in exposure for a fixed one."""
+    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    p = hist / max(hist.sum(), 1.0)
+    omega = np.cumsum(p)
+    mu = np.cumsum(p * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mu[-1] * omega - mu) ** 2 / (omega * (1.0 - omega))
+    threshold = int(np.nanargmax(between)) if np.isfinite(between).any() else 127
+    return gray <= min(threshold, 200)
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """Degrees the content is rotated counter-clockwise (PIL's sense); 0.0 when unsure.
+
+    Projection profile: shear the dark pixels' rows by x·tan(a) and keep the angle
+    whose row histogram is sharpest (text lines and rulings collapse onto few rows).
+    """
+    dark = binarise(gray)
+    factor = max(1, min(dark.shape) // 1000)  # ~1000 px is enough; "any dark" pooling keeps thin lines
+    if factor > 1:
+        h, w = (dark.shape[0] // factor) * factor, (dark.shape[1] // factor) * factor
+        dark = np.asarray(dark[:h, :w].reshape(h // factor, factor, w // factor, factor).any(axis=(1, 3)))
+    ys, xs = np.nonzero(dark)
+    if len(ys) < 500:
+        return 0.0
+    xc = xs.astype(np.float64) - dark.shape[1] / 2.0
+    yf = ys.astype(np.float64) + dark.shape[1] * np.tan(np.radians(MAX_SKEW + 0.5))
+
+    def sharpness(angle: float) -> float:
+        rows = np.bincount(np.rint(yf + xc * np.tan(np.radians(angle))).astype(np.int64))
+        return float(np.dot(rows, rows))
+
+    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.1), key=sharpness)
+    fine = max(np.arange(coarse - 0.1, coarse + 0.1 + 1e-9, 0.01), key=sharpness)
+    return round(float(fine), 2)
+
+
+def deskew(image: np.ndarray, skew: float) -> np.ndarray:
+    """Rotate back by `skew` degrees about the centre, same size, white where nothing was."""
+    if abs(skew) < MIN_SKEW:
+        return image
+    fill: int | tuple[int, ...] = 255 if image.ndim == 2 else (255,) * image.shape[2]
+    rotated = Image.fromarray(image).rotate(-skew, resample=Image.Resampling.BICUBIC, fillcolor=fill)
+    return np.asarray(rotated)
+
+
+def _long_runs(dark: np.ndarray, min_len: int, bridge: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, start, end) of dark runs along rows at least `min_len` long, gaps ≤ `bridge` bridged."""
+    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    step = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(step == 1)
+    _, ends = np.nonzero(step == -1)  # exclusive; row-major order pairs them with the starts
+    if len(starts) == 0:
+        return rows, starts, ends
+    joined = (rows[1:] == rows[:-1]) & (starts[1:] - ends[:-1] <= bridge)
+    first = np.concatenate([[True], ~joined])
+    last = np.concatenate([~joined, [True]])
+    rows, starts, ends = rows[first], starts[first], ends[last]
+    keep = ends - starts >= min_len
+    return rows[keep], starts[keep], ends[keep]
+
+
+def _segments(dark: np.ndarray, min_len: int, bridge: int, max_thick: float) -> list[Segment]:
+    """Long thin dark bars along rows, runs in adjacent rows merged into one bar."""
+    rows, starts, ends = _long_runs(dark, min_len, bridge)
+    n = len(rows)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_row: dict[int, list[int]] = {}
+    for i, r in enumerate(rows.tolist()):
+        by_row.setdefault(r, []).append(i)
+    for r, here in by_row.items():
+        for i in here:
+            for j in by_row.get(r + 1, ()):
+                if starts[j] < ends[i] and starts[i] < ends[j]:
+                    parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    found = []
+    for members in groups.values():
+        idx = np.array(members)
+        lengths = ends[idx] - starts[idx]
+        x0, x1 = int(starts[idx].min()), int(ends[idx].max())
+        # Mean thickness (ink / length) rather than row extent, so a slightly tilted line still counts as thin.
+        if lengths.sum() / (x1 - x0) > max_thick:
+            continue
+        y = float(np.average(rows[idx] + 0.5, weights=lengths))
+        found.append(Segment(y, float(x0), float(x1), float(lengths.sum() / (x1 - x0))))
+    return found
+
+
+def find_rulings(dark: np.ndarray, width_pt: float) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical border candidates, in pixels."""
+    px_per_pt = dark.shape[1] / width_pt
+    min_len = max(8, round(dark.shape[1] * RULING_MIN_FRACTION))
+    bridge = max(1, round(RULING_BRIDGE_PT * px_per_pt))
+    max_thick = max(2.0, RULING_MAX_THICK_PT * px_per_pt)
+    horizontal = _segments(dark, min_len, bridge, max_thick)
+    vertical = _segments(np.ascontiguousarray(dark.T), min_len, bridge, max_thick)
+    return horizontal, vertical
+
+
+def erase(dark: np.ndarray, horizontal: list[Segment], vertical: list[Segment]) -> np.ndarray:
+    """A copy of the dark mask without the given rulings (text measured without its borders)."""
+    out = dark.copy()
+    for seg in horizontal:
+        half = seg.thick / 2 + 1
+        out[max(round(seg.pos - half), 0) : round(seg.pos + half) + 1, round(seg.lo) : round(seg.hi) + 1] = (
+            False
+        )
+    for seg in vertical:
+        half = seg.thick / 2 + 1
+        out[round(seg.lo) : round(seg.hi) + 1, max(round(seg.pos - half), 0) : round(seg.pos + half) + 1] = (
+            False
+        )
+    return out
