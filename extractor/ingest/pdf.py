@@ -50,27 +50,39 @@ def open_pdf(path: Path) -> pymupdf.Document:
     return doc
 
 
+_GAP_FACTOR = 1.2
+"""A gap wider than this many font sizes inside a span separates two words (two table cells)."""
+
+
 def _words_from_line(line: dict[str, Any]) -> list[Word]:
+    """The spans of a line as Words, each split where its characters leave a wide gap:
+    a PDF may set two neighbouring table cells in one span."""
     words = []
     for span in line["spans"]:
-        text = span["text"]
-        if not text.strip():
-            continue
-        words.append(
-            Word(
-                text=text,
-                bbox=tuple(span["bbox"]),
-                size=round(float(span["size"]), 2),
-                bold=bool(span["flags"] & _BOLD_FLAG) or "Bold" in span["font"],
-            )
-        )
+        size = float(span["size"])
+        bold = bool(span["flags"] & _BOLD_FLAG) or "Bold" in span["font"]
+        run: list[dict[str, Any]] = []
+        for char in [*span["chars"], None]:
+            if char is not None and run and char["bbox"][0] - run[-1]["bbox"][2] <= size * _GAP_FACTOR:
+                run.append(char)
+                continue
+            text = "".join(c["c"] for c in run)
+            if text.strip():
+                box = (
+                    run[0]["bbox"][0],
+                    min(c["bbox"][1] for c in run),
+                    run[-1]["bbox"][2],
+                    max(c["bbox"][3] for c in run),
+                )
+                words.append(Word(text=text.strip(), bbox=box, size=round(size, 2), bold=bold))
+            run = [char] if char is not None else []
     return words
 
 
 def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
     """Lines of the text layer; each pymupdf line becomes one Line of spans (Words)."""
     lines: list[Line] = []
-    data = page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+    data = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
     for block in data["blocks"]:
         if block.get("type") != 0:
             continue
@@ -78,7 +90,7 @@ def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
             words = _words_from_line(raw)
             if not words:
                 continue
-            text = "".join(w.text for w in words)
+            text = _join_words(words)
             lines.append(
                 Line(
                     text=text,
@@ -90,6 +102,14 @@ def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
                 )
             )
     return lines
+
+
+def _join_words(words: list[Word]) -> str:
+    """A line's text: words separated by a space where the page leaves a visible gap."""
+    out = words[0].text
+    for prev, word in zip(words, words[1:], strict=False):
+        out += (" " if word.bbox[0] - prev.bbox[2] > word.size * 0.25 else "") + word.text
+    return out
 
 
 def rulings(page: pymupdf.Page) -> list[Ruling]:
