@@ -7,6 +7,7 @@ but which carry images go to OCR; `ocr="always"` forces OCR, `"never"` forbids i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -107,7 +108,7 @@ def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
 def _join_words(words: list[Word]) -> str:
     """A line's text: words separated by a space where the page leaves a visible gap."""
     out = words[0].text
-    for prev, word in zip(words, words[1:], strict=False):
+    for prev, word in itertools.pairwise(words):
         out += (" " if word.bbox[0] - prev.bbox[2] > word.size * 0.25 else "") + word.text
     return out
 
