@@ -88,8 +88,13 @@ def _plantable(doc: dict[str, Any]) -> list[tuple[list[Any], Any]]:
         if isinstance(value, dict):
             for key, item in value.items():
                 # Column headers are structure, scored through the cells they label, not as fields.
-                if key in IDENTITY_KEYS or key in ("pages", "evidence", "schema_version", "source", "columns"):
-
+                if key in IDENTITY_KEYS or key in (
+                    "pages",
+                    "evidence",
+                    "schema_version",
+                    "source",
+                    "columns",
+                ):
                     continue
                 if isinstance(item, dict | list):
                     walk(item, [*trail, key])
