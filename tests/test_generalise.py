@@ -134,3 +134,39 @@ def test_a_document_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="no 部门决算 or 绩效自评 report"):
         extract(pdf, NEVER)
+
+
+def test_table_without_ruling_lines(tmp_path: Path) -> None:
+    rows = [
+        ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+        ["", "合计", "1,468.53", "971.50", "497.02"],
+        ["208", "社会保障和就业支出", "76.21", "70.27", "5.94"],
+        ["210", "卫生健康支出", "1,358.08", "867.00", "491.09"],
+        ["221", "住房保障支出", "32.87", "32.87", ""],
+    ]
+    pdf = make_pdf(
+        [
+            PageSpec(
+                lines=[
+                    ("2022年度某某局部门决算", 18.0),
+                    ("以下为本部门支出决算情况，表格未加框线。", 10.0),
+                    ("支出决算表", 12.0),
+                    ("公开03表", 9.0),
+                ],
+                table=TableSpec(rows=rows, widths=[60, 130, 100, 90, 90], ruled=False),
+            )
+        ],
+        tmp_path / "unruled.pdf",
+    )
+    report = extract(pdf, NEVER).reports[0]
+    assert isinstance(report, FinalAccount)
+    table = report.tables[0]
+    assert table.columns == ["本年支出合计", "基本支出", "项目支出"]
+    assert [(r.code, r.name) for r in table.rows] == [
+        (None, "合计"),
+        ("208", "社会保障和就业支出"),
+        ("210", "卫生健康支出"),
+        ("221", "住房保障支出"),
+    ]
+    assert table.rows[2].values["基本支出"] == Decimal("867.00")
+    assert table.rows[3].values["项目支出"] is None

@@ -22,6 +22,7 @@ from extractor.layout.furniture import furniture_filter
 from extractor.layout.headings import heading_level, numbering_level
 from extractor.layout.merge import merge_continued_tables
 from extractor.layout.tables import find_tables
+from extractor.layout.unruled import find_unruled_tables
 
 _CENTRED_TOLERANCE = 0.08
 
@@ -132,7 +133,10 @@ TableFinder = Callable[[Sequence[Line], Page], tuple[list[Table], list[Line]]]
 
 
 def ruled_tables(lines: Sequence[Line], page: Page) -> tuple[list[Table], list[Line]]:
-    return find_tables(lines, page.rulings, page.number)
+    """Tables from ruling lines, then tables from word alignment among the lines left over."""
+    tables, rest = find_tables(lines, page.rulings, page.number)
+    unruled, rest = find_unruled_tables(rest, page.number)
+    return sorted([*tables, *unruled], key=lambda t: (t.bbox or (0, 0, 0, 0))[1]), rest
 
 
 def layout_pages(
