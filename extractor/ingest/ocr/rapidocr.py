@@ -90,8 +90,9 @@ class RapidOcrEngine:
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
-            # RapidOCR logs every model path at INFO through its own handler; keep warnings only.
-            "Global.log_level": "warning",
+            # RapidOCR logs every model path at INFO, and a blank page ("text detection result
+            # is empty") at WARNING, through its own stderr handler; both are normal here.
+            "Global.log_level": "error",
             "Global.use_cls": self.use_cls,
             "Global.text_score": self.text_score,
             "Global.max_side_len": self.max_side_len,
@@ -117,7 +118,7 @@ class RapidOcrEngine:
                 self._engine = RapidOCR(params=self._params())
             except Exception as exc:  # config and onnxruntime errors come in many types
                 raise EngineError(f"rapidocr: could not initialise ({exc})") from exc
-            logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return self._engine
 
     def read(self, image: np.ndarray) -> OcrResult:
