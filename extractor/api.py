@@ -132,14 +132,14 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
 
 def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRun:
     """Extract one file and time each stage."""
-    from extractor.extract.rules.dispatch import extract_rules
+    from extractor.extract.rules.dispatch import extract_rules_with_narratives
 
     options = options or ExtractOptions()
     path = Path(path)
     timings: dict[str, float] = {}
     doc = layout_file(path, options, timings)
     start = time.perf_counter()
-    reports = extract_rules(doc)
+    reports, narratives = extract_rules_with_narratives(doc)
     timings["extract"] = time.perf_counter() - start
     if not reports:
         raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
@@ -148,7 +148,8 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
         from extractor.check import run_checks
 
         start = time.perf_counter()
-        findings = run_checks(reports)
+        findings = run_checks(reports, narratives)
+
         timings["check"] = time.perf_counter() - start
     result = ResultDocument(
         source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages),

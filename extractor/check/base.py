@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from extractor.core.types import SourceSpan
 from schemas import Evidence, Finding, Report
 
 Severity = Literal["error", "warning", "info"]
@@ -44,6 +45,8 @@ class Context:
     report: Report
     index: int
     reports: Sequence[Report]
+    paragraphs: Sequence[SourceSpan] = ()
+    """The report's narrative (one span per paragraph), when the source is at hand; prose checks need it."""
 
     def evidence(self, paths: Iterable[str]) -> dict[str, Evidence]:
         return {p: self.report.evidence[p] for p in paths if p in self.report.evidence}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.check import cross, forms, tables  # noqa: F401 - importing registers the checks
+from extractor.check import cross, forms, prose, tables  # noqa: F401 - importing registers the checks
 from extractor.check.base import REGISTRY, Check, Context
+from extractor.core.types import SourceSpan
 from schemas import Finding, Report
 
 
@@ -13,11 +14,17 @@ def checks_for(kind: str) -> list[Check]:
     return [c for c in REGISTRY if kind in c.kinds]
 
 
-def run_checks(reports: Sequence[Report]) -> list[Finding]:
-    """Findings of every check that applies to each report, in report order."""
+def run_checks(
+    reports: Sequence[Report], narratives: Sequence[Sequence[SourceSpan]] | None = None
+) -> list[Finding]:
+    """Findings of every check that applies to each report, in report order.
+
+    `narratives` holds each report's paragraphs; without them (a saved result) prose checks do not run.
+    """
     findings: list[Finding] = []
     for index, report in enumerate(reports):
-        ctx = Context(report=report, index=index, reports=reports)
+        paragraphs = narratives[index] if narratives else ()
+        ctx = Context(report=report, index=index, reports=reports, paragraphs=paragraphs)
         for chk in checks_for(report.kind):
             findings.extend(chk.run(ctx))
     return findings

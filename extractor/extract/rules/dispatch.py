@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.core.types import LayoutDocument
+from extractor.core.types import LayoutDocument, Paragraph, SourceSpan, union
 from extractor.extract.rules.common import base_fields
 from extractor.extract.rules.final_account import extract_final_account
 from extractor.extract.rules.self_eval import extract_overall, extract_project, extract_transfer
@@ -31,3 +31,19 @@ def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
 
 def extract_rules(doc: LayoutDocument) -> list[Report]:
     return [extract_segment(doc, segment) for segment in find_segments(doc)]
+
+
+def narrative(doc: LayoutDocument, segment: Segment) -> list[SourceSpan]:
+    """A segment's paragraphs as spans (text re-joined across lines and pages), for prose checks."""
+    out = []
+    for block in segment.blocks(doc):
+        if isinstance(block, Paragraph):
+            first = block.spans[0]
+            boxes = [s.bbox for s in block.spans if s.page == first.page and s.bbox]
+            out.append(SourceSpan(page=first.page, bbox=union(boxes) if boxes else None, text=block.text))
+    return out
+
+
+def extract_rules_with_narratives(doc: LayoutDocument) -> tuple[list[Report], list[list[SourceSpan]]]:
+    segments = find_segments(doc)
+    return [extract_segment(doc, s) for s in segments], [narrative(doc, s) for s in segments]

@@ -1,0 +1,222 @@
+"""Arithmetic claims in the narrative, recomputed: completion rates, year-on-year changes,
+shares (占 X%), and amounts whose printed unit contradicts the sentence around them.
+
+These need the report's paragraphs (`Context.paragraphs`); on a saved result without
+its source they do not run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from extractor.check.base import Context, check, fmt, half_unit, ratio_finding, skipped
+from extractor.core.types import SourceSpan
+from schemas import Evidence, FinalAccount, Finding, OverallSelfEval
+
+NUM = r"(\d[\d,，]*(?:\.\d+)?)"
+PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval")
+
+_COMPLETION = [
+    re.compile(
+        rf"预算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,30}}?决算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,12}}?完成(?:年初)?预算的\s*{NUM}\s*%"
+    ),
+    re.compile(
+        rf"支出预算\s*{NUM}\s*万元[^。；]{{0,20}}?决算支出\s*{NUM}\s*万元[^。；]{{0,6}}?完成(?:支出)?预算的\s*{NUM}\s*%"
+    ),
+]
+_PLAN_ACTUAL = re.compile(
+    rf"(?:合同|计划)[^，。；\d]{{0,6}}?{NUM}\s*(万元|根|人|个|次)?[，,]\s*实际[^，。；\d]{{0,6}}?{NUM}\s*(?:万元|根|人|个|次)?"
+    rf"[，,]\s*完成(?:进度|率)为?\s*{NUM}\s*%"
+)
+_CHANGE = re.compile(
+    rf"{NUM}\s*万元[^。；\d]{{0,12}}?(?:与上年相比|比上年|较上年)[，,]?\s*(增加|减少)了?\s*{NUM}\s*万元[，,、]\s*"
+    rf"(?:上升|增长|下降|降低|减少)\s*{NUM}\s*%"
+)
+_SHARE = re.compile(
+    rf"{NUM}\s*万元[，,]?\s*(?:\S{{0,2}})?占(?:比)?\s*(?:([^的，。；\d]{{1,10}})的)?\s*{NUM}\s*%"
+)
+_AMOUNT = re.compile(rf"{NUM}\s*(万元|元)")
+
+# Names a share can be "of", and the key figure that states them when the sentence does not.
+_BASES_FA = {
+    "本年支出合计": "expenditure_total",
+    "本年收入合计": "income_total",
+    "支出合计": "expenditure_total",
+    "收入合计": "income_total",
+    "基本支出": "basic_expenditure",
+    "项目支出": "project_expenditure",
+}
+_BASES_OVERALL = {
+    "总支出": "total_expenditure",
+    "基本支出": "basic_expenditure",
+    "项目支出": "project_expenditure",
+}
+
+
+def _d(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").replace("，", ""))
+
+
+def _evidence(span: SourceSpan, text: str) -> dict[str, Evidence]:
+    return {"(narrative)": Evidence(page=span.page, bbox=span.bbox, text=text)}
+
+
+def _with_text(finding: Finding, span: SourceSpan, text: str) -> Finding:
+    return finding.model_copy(update={"evidence": {**finding.evidence, **_evidence(span, text)}})
+
+
+@check(
+    "prose.completion_rate", PROSE_KINDS, "error", "完成预算的 X% = 决算 / 预算, and 完成进度 = 实际 / 计划"
+)
+def completion_rate(ctx: Context) -> Iterator[Finding]:
+    for para in ctx.paragraphs:
+        for pattern in _COMPLETION:
+            for m in pattern.finditer(para.text):
+                budget, actual, rate = (_d(g) for g in m.groups())
+                f = ratio_finding(
+                    ctx,
+                    "prose.completion_rate",
+                    "error",
+                    f"“{m.group(0)[:40]}…”",
+                    ("(narrative)", rate),
+                    ("(narrative)", actual),
+                    ("(narrative)", budget),
+                )
+                yield _with_text(f, para, m.group(0))
+        for m in _PLAN_ACTUAL.finditer(para.text):
+            plan, actual, rate = _d(m.group(1)), _d(m.group(3)), _d(m.group(4))
+            f = ratio_finding(
+                ctx,
+                "prose.completion_rate",
+                "error",
+                f"“{m.group(0)[:40]}…”",
+                ("(narrative)", rate),
+                ("(narrative)", actual),
+                ("(narrative)", plan),
+            )
+            yield _with_text(f, para, m.group(0))
+
+
+@check("prose.change", PROSE_KINDS, "error", "增加 A 万元、上升 X%: X = A / (本年 − A)")
+def year_on_year(ctx: Context) -> Iterator[Finding]:
+    for para in ctx.paragraphs:
+        for m in _CHANGE.finditer(para.text):
+            current, direction, delta, pct = _d(m.group(1)), m.group(2), _d(m.group(3)), _d(m.group(4))
+            previous = current - delta if direction == "增加" else current + delta
+            label = f"“{m.group(0)[:40]}…” (上年 = {fmt(previous)})"
+            f = ratio_finding(
+                ctx,
+                "prose.change",
+                "error",
+                label,
+                ("(narrative)", pct),
+                ("(narrative)", delta),
+                ("(narrative)", previous),
+            )
+            yield _with_text(f, para, m.group(0))
+
+
+def _base_from_text(before: str, name: str | None) -> Decimal | None:
+    """The amount a share is 'of', from the text before it.
+
+    Named (占基本支出的 X%): the last '基本支出 N 万元'. Unnamed (占 X% / 占比 X%): in the same
+    sentence, the whole stated before 其中, else the first amount that is not itself a share;
+    when every amount of the sentence is a share, the whole is not stated and the check skips.
+    """
+    if name:
+        hits = list(re.finditer(rf"{re.escape(name)}[^\d，。；]{{0,6}}?{NUM}\s*万元", before))
+        return _d(hits[-1].group(1)) if hits else None
+    sentence = before[before.rfind("。") + 1 :]
+    head = sentence.split("其中", 1)
+    if len(head) == 2:
+        wholes = [m for m in _AMOUNT.finditer(head[0]) if m.group(2) == "万元"]
+        return _d(wholes[-1].group(1)) if wholes else None
+    for m in _AMOUNT.finditer(sentence):
+        if m.group(2) == "万元" and not re.match(r"\s*[，,]?\s*占", sentence[m.end() : m.end() + 4]):
+            return _d(m.group(1))
+    return None
+
+
+def _base_from_report(ctx: Context, name: str | None) -> Decimal | None:
+    if name is None:
+        return None
+    report = ctx.report
+    if isinstance(report, FinalAccount) and name in _BASES_FA:
+        value: Decimal | None = getattr(report.key_figures, _BASES_FA[name])
+        return value
+    if isinstance(report, OverallSelfEval) and name in _BASES_OVERALL:
+        value = getattr(report, _BASES_OVERALL[name])
+        return value
+    return None
+
+
+@check("prose.share", PROSE_KINDS, "warning", "A 万元，占 B 的 X%: X = A / B")
+def shares(ctx: Context) -> Iterator[Finding]:
+    for n, para in enumerate(ctx.paragraphs):
+        # A sentence may open in an earlier paragraph ("…基本支出 970.13 万元，其中：" then the items).
+        context = "".join(p.text for p in ctx.paragraphs[max(0, n - 2) : n])
+        for m in _SHARE.finditer(para.text):
+            part, name, pct = _d(m.group(1)), (m.group(2) or None), _d(m.group(3))
+            name = name.strip() if name else None
+            before = context + para.text[: m.start()]
+            base = _base_from_text(before, name)
+            if base is None:
+                base = _base_from_report(ctx, name)
+
+            if base is None:
+                yield skipped(
+                    ctx, "prose.share", "warning", f"“{m.group(0)}”: cannot tell what the share is of"
+                )
+                continue
+            f = ratio_finding(
+                ctx,
+                "prose.share",
+                "warning",
+                f"“{m.group(0)}” (of {fmt(base)})",
+                ("(narrative)", pct),
+                ("(narrative)", part),
+                ("(narrative)", base),
+            )
+            yield _with_text(f, para, m.group(0))
+
+
+@check(
+    "prose.unit",
+    PROSE_KINDS,
+    "warning",
+    "an amount printed in 元 among 万元 amounts that only adds up in 万元",
+)
+def unit_mix(ctx: Context) -> Iterator[Finding]:
+    for para in ctx.paragraphs:
+        for sentence in re.split(r"[。；]", para.text):
+            amounts = [(_d(m.group(1)), m.group(2), m.group(0)) for m in _AMOUNT.finditer(sentence)]
+            wan = [a for a, unit, _ in amounts if unit == "万元"]
+            for value, unit, text in amounts:
+                if unit != "元" or not wan or value >= 10000:
+                    continue
+                # Read as 万元, does it complete a sum with the sentence's other amounts?
+                adds_up = any(
+                    abs(value + b - c) <= half_unit(value) + half_unit(b) + half_unit(c)
+                    for b in wan
+                    for c in wan
+                    if c != b
+                )
+                severity = "error" if adds_up else "warning"
+                why = (
+                    "read as 万元 it completes a sum in the same sentence"
+                    if adds_up
+                    else "every other amount is in 万元"
+                )
+                yield Finding(
+                    check="prose.unit",
+                    severity=severity,
+                    report=ctx.index,
+                    status="fail",
+                    message=f"“{text}” is printed in 元 but {why}: probably {fmt(value)} 万元",
+                    expected=f"{fmt(value)} 万元",
+                    actual=text,
+                    fields=["(narrative)"],
+                    evidence=_evidence(para, sentence),
+                )
