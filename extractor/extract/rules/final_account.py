@@ -146,7 +146,8 @@ def _figures_from_tables(tables: list[StandardTable], evidence: dict[str, Eviden
                             filled.evidence[f"key_figures.{key}_{field_suffix}"] = ev
 
 
-def _figures_from_narrative(blocks: list[Block], filled: Filled, unit: str) -> None:
+def _figures_from_narrative(blocks: list[Block], filled: Filled) -> None:
+    """Key figures the tables leave empty, from the narrative (amounts there are in 万元)."""
     for key, pattern in _NARRATIVE:
         path = f"key_figures.{key}"
         if filled.get(path) is not None:
@@ -162,7 +163,6 @@ def _figures_from_narrative(blocks: list[Block], filled: Filled, unit: str) -> N
             filled.put(f"key_figures.{key}_budget", budget, match.span)
             filled.put(f"key_figures.{key}_actual", actual, match.span)
             break
-    del unit
 
 
 def _unit(blocks: list[Block]) -> tuple[str | None, SourceSpan | None]:
@@ -179,7 +179,8 @@ def extract_final_account(blocks: list[Block], base: dict[str, Any]) -> FinalAcc
         tables = [_to_wan(t) for t in tables]
     filled = Filled()
     _figures_from_tables(tables, table_evidence, filled)
-    _figures_from_narrative(blocks, filled, unit or "万元")
+    _figures_from_narrative(blocks, filled)
+
     figures: dict[str, Decimal] = {
         path.split(".", 1)[1]: value for path, value in filled.values.items() if isinstance(value, Decimal)
     }

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from extractor.core.types import Block, Paragraph, SourceSpan, TableBlock
+from extractor.core.types import Block, Paragraph, SourceSpan, Table, TableBlock
 from extractor.extract.rules.evidence import Filled
 from extractor.extract.rules.forms import FundsBlock, Value, funds_block, goals, indicators, labelled_value
 from extractor.extract.rules.prose import NUM, first, numbered_items
@@ -19,7 +19,7 @@ _MEASURE_WORDS = ("改进措施", "整改措施", "改进建议", "有关建议"
 _AFTER_MEASURES = ("自评结果", "其他需要说明", "结果应用", "附件")
 
 
-def _tables(blocks: list[Block]) -> list:  # type: ignore[type-arg]
+def _tables(blocks: list[Block]) -> list[Table]:
     return [b.table for b in blocks if isinstance(b, TableBlock)]
 
 
@@ -63,7 +63,8 @@ def _put_match(
     filled.put(path, value, match.span)
 
 
-def _indicator_models(tables: list, filled: Filled, prefix: str = "") -> list[Indicator]:  # type: ignore[type-arg]
+def _indicator_models(tables: list[Table], filled: Filled) -> tuple[list[Indicator], Value | None]:
+    """The indicator rows as models, and the 总分 row's 得分."""
     rows, total_weight, total_score = indicators(tables)
     out = []
     for i, row in enumerate(rows):
@@ -74,11 +75,10 @@ def _indicator_models(tables: list, filled: Filled, prefix: str = "") -> list[In
             else:
                 data[field] = value.text
             if value.span is not None:
-                filled.put(f"{prefix}indicators[{i}].{field}", data[field], value.span)
+                filled.put(f"indicators[{i}].{field}", data[field], value.span)
         out.append(Indicator.model_validate(data))
-    filled.values["_total_score"] = total_score
-    del total_weight
-    return out
+    del total_weight  # Σ 分值 is recomputed by the checkers, not a field of the report
+    return out, total_score
 
 
 def _items(blocks: list[Block], filled: Filled) -> tuple[list[str], list[str]]:
@@ -110,7 +110,7 @@ def _report_date(blocks: list[Block], filled: Filled) -> None:
             return
 
 
-def _staff_from_table(tables: list, filled: Filled) -> None:  # type: ignore[type-arg]
+def _staff_from_table(tables: list[Table], filled: Filled) -> None:
     from extractor.extract.rules.grid import grid_of
 
     for table in tables:
@@ -126,7 +126,7 @@ def _staff_from_table(tables: list, filled: Filled) -> None:  # type: ignore[typ
                 return
 
 
-def _three_public_from_table(tables: list, filled: Filled, year: int | None) -> None:  # type: ignore[type-arg]
+def _three_public_from_table(tables: list[Table], filled: Filled, year: int | None) -> None:
     from extractor.extract.rules.grid import grid_of
 
     for table in tables:
@@ -179,17 +179,13 @@ def extract_overall(blocks: list[Block], base: dict[str, Any]) -> OverallSelfEva
         _put_value(filled, "adjusted_budget", total.get("adjusted_budget"))
         _put_value(filled, "executed_amount", total.get("executed"))
         _funds_fields(funds, filled)
-        by_nature = labelled_value(tables, ())
-        del by_nature
-        _put_match(filled, "basic_expenditure", blocks, rf"基本支出[:：]\s*{NUM}")
     for table_value, path in (
         (r"基本支出[:：]\s*" + NUM, "basic_expenditure"),
         (r"项目支出[:：]\s*" + NUM, "project_expenditure"),
     ):
         _form_text_amount(tables, table_value, path, filled)
-    indicator_list = _indicator_models(tables, filled)
-    total_score = filled.values.pop("_total_score", None)
-    if isinstance(total_score, Value):
+    indicator_list, total_score = _indicator_models(tables, filled)
+    if total_score is not None:
         _put_value(filled, "self_score", total_score)
     problems, measures = _items(blocks, filled)
     return OverallSelfEval.model_validate(
@@ -204,7 +200,7 @@ def extract_overall(blocks: list[Block], base: dict[str, Any]) -> OverallSelfEva
     )
 
 
-def _form_text_amount(tables: list, pattern: str, path: str, filled: Filled) -> None:  # type: ignore[type-arg]
+def _form_text_amount(tables: list[Table], pattern: str, path: str, filled: Filled) -> None:
     from extractor.extract.rules.grid import grid_of
 
     if filled.get(path) is not None:
@@ -256,9 +252,8 @@ def extract_project(blocks: list[Block], base: dict[str, Any]) -> ProjectSelfEva
         _funds_fields(funds, filled)
     else:
         funds_data = _funds_from_usage(tables, filled)
-    indicator_list = _indicator_models(tables, filled)
-    total_score = filled.values.pop("_total_score", None)
-    if isinstance(total_score, Value):
+    indicator_list, total_score = _indicator_models(tables, filled)
+    if total_score is not None:
         _put_value(filled, "total_score", total_score)
     problems = _cell_items(tables, ("存在的问题",), "problems", filled)
     measures = _cell_items(tables, ("改进措施",), "measures", filled)
@@ -285,7 +280,7 @@ _USAGE_PATTERNS = [
 ]
 
 
-def _funds_from_usage(tables: list, filled: Filled) -> dict[str, object] | None:  # type: ignore[type-arg]
+def _funds_from_usage(tables: list[Table], filled: Filled) -> dict[str, object] | None:
     """A 自评报告's funds sentence (本年度预算资金 35 万元，全年预算 35 万元，实际执行 35 万元，执行率 100%)."""
     usage = labelled_value(tables, _USAGE_LABELS)
     if usage is None:
@@ -310,7 +305,7 @@ def _excerpt(span: SourceSpan, text: str) -> SourceSpan:
     return SourceSpan(page=span.page, bbox=span.bbox, text=text)
 
 
-def _cell_items(tables: list, labels: tuple[str, ...], path: str, filled: Filled) -> list[str]:  # type: ignore[type-arg]
+def _cell_items(tables: list[Table], labels: tuple[str, ...], path: str, filled: Filled) -> list[str]:
     value = labelled_value(tables, labels)
     if value is None or value.text in ("无", "无。", "/", "—"):
         return []
@@ -328,8 +323,7 @@ def extract_transfer(blocks: list[Block], base: dict[str, Any]) -> TransferSelfE
     goal = first(blocks, r"年度(?:总体)?目标[:：]\s*([^。]+。)")
     if goal:
         filled.put("annual_goal", goal.groups[0], goal.span)
-    indicator_list = _indicator_models(tables, filled)
-    filled.values.pop("_total_score", None)
+    indicator_list, _ = _indicator_models(tables, filled)
     problems, measures = _items(blocks, filled)
     return TransferSelfEval.model_validate(
         {

@@ -45,6 +45,13 @@ class RapidOcrEngine:
         set 1 when running one engine per process in a pool.
       text_score: RapidOCR drops lines recognised with less confidence than this.
       max_side_len: RapidOCR shrinks larger images to this before detection.
+      det_side_len: the detector sees the page with its longer side at most this long.
+        RapidOCR's default (shorter side at least 736) runs detection on the full
+        200-dpi page; 1280 keeps 8-pt table text about 12 px tall, finds the same
+        text on the samples, and cuts peak memory and time (measured: 990 → 620 MB).
+      rec_batch: text lines recognised per batch. A batch is padded to its widest
+        line, so short table cells next to a long sentence cost the sentence's
+        width; 1 measured fastest and smallest on these documents.
       det_model/rec_model/cls_model: paths of other .onnx files.
     """
 
@@ -58,6 +65,8 @@ class RapidOcrEngine:
         threads: int | None = None,
         text_score: float = 0.5,
         max_side_len: int = 2000,
+        det_side_len: int = 1280,
+        rec_batch: int = 1,
         det_model: str | Path | None = None,
         rec_model: str | Path | None = None,
         cls_model: str | Path | None = None,
@@ -80,6 +89,8 @@ class RapidOcrEngine:
         self.threads = threads
         self.text_score = text_score
         self.max_side_len = max_side_len
+        self.det_side_len = det_side_len
+        self.rec_batch = rec_batch
         self._engine: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -96,6 +107,9 @@ class RapidOcrEngine:
             "Global.use_cls": self.use_cls,
             "Global.text_score": self.text_score,
             "Global.max_side_len": self.max_side_len,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": self.det_side_len,
+            "Rec.rec_batch_num": self.rec_batch,
             "Global.return_word_box": self.word_boxes,
             "Det.model_path": str(self.model_paths["Det"]),
             "Rec.model_path": str(self.model_paths["Rec"]),

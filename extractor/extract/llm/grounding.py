@@ -1,0 +1,141 @@
+"""Grounding: no value from a model is kept unless the document shows it.
+
+A value passes when
+1. it is written the way REPORT_FORMAT wants (a plain decimal string, an ISO date …),
+2. its quote occurs in the chunk (whitespace-insensitively, see `chunk.normalise`), and
+3. the value occurs in its quote: a number as one of the quote's numbers once
+   thousands separators are removed, with the printed precision (an amount may also
+   be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
+   a date as 2023年3月15日 or 2023-03-15; text as a substring.
+Each failure is a sentence the model is re-asked with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from extractor.extract.llm.chunk import Chunk, normalise
+from extractor.extract.llm.sections import Leaf
+
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_INT = re.compile(r"^-?\d+$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+_YUAN = re.compile(r"(?<!万)(?<!亿)元")
+_DATES = (
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})"),
+)
+
+
+def _show(text: str, limit: int = 80) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return f"«{text if len(text) <= limit else text[:limit] + '…'}»"
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers a text prints, thousands separators removed, as printed otherwise."""
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    return _NUMBER.findall(text)
+
+
+def says_yuan(text: str) -> bool:
+    return bool(_YUAN.search(unicodedata.normalize("NFKC", text)))
+
+
+def format_problem(leaf: Leaf) -> str | None:
+    value = leaf.value.strip()
+    if not value:
+        return f"{leaf.path}: the value is empty; give null when the document does not state it"
+    if leaf.kind == "number" and not _DECIMAL.match(value):
+        return (
+            f"{leaf.path}: {value!r} is not a plain decimal string; write it like 1467.16 "
+            "(no thousands separators, units, % or words)"
+        )
+    if leaf.kind == "int" and not _INT.match(value):
+        return f"{leaf.path}: {value!r} is not a whole number; write it like 2022"
+    if leaf.kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{leaf.path}: {value!r} is not a date in the form YYYY-MM-DD"
+    return None
+
+
+def _number_in_quote(value: str, quote: str, yuan: bool) -> tuple[bool, str | None]:
+    """(found, hint): hint names the printed form when only the precision differs."""
+    printed = numbers_in(quote)
+    if value in printed:
+        return True, None
+    try:
+        wanted = Decimal(value)
+        values = [Decimal(p) for p in printed]
+    except InvalidOperation:
+        return False, None
+    for text, number in zip(printed, values, strict=True):
+        if number == wanted:
+            return False, f"the quote prints {text}: keep the printed precision"
+    if yuan and any(number.scaleb(-4) == wanted for number in values):
+        return True, None
+    return False, None
+
+
+def _date_in_quote(value: str, quote: str) -> bool:
+    wanted = dt.date.fromisoformat(value)
+    text = unicodedata.normalize("NFKC", quote)
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            try:
+                if dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) == wanted:
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str | None:
+    """Why a value is not grounded in the chunk, or None when it is."""
+    problem = format_problem(leaf)
+    if problem:
+        return problem
+    if not leaf.quote.strip():
+        return f"{leaf.path}: the quote is empty; copy the document text the value was read from"
+    if not chunk.contains(leaf.quote):
+        return (
+            f"{leaf.path}: the quote {_show(leaf.quote)} does not occur in the document; "
+            "copy the text exactly as it is printed, or give null"
+        )
+    value = leaf.value.strip()
+    if leaf.in_chunk_only:
+        if not chunk.contains(value):
+            return f"{leaf.path}: {_show(value)} does not occur in the document"
+        return None
+    if leaf.kind in ("number", "int"):
+        yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
+        found, hint = _number_in_quote(value, leaf.quote, yuan)
+        if found:
+            return None
+        return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
+            f" ({hint})" if hint else ""
+        )
+    if leaf.kind == "date":
+        if _date_in_quote(value, leaf.quote):
+            return None
+        return f"{leaf.path}: the date {value} is not the date printed in its quote {_show(leaf.quote)}"
+    if normalise(value) not in normalise(leaf.quote):
+        return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
+    return None
+
+
+def grounding_problems(leaves: Iterable[Leaf], chunk: Chunk, *, yuan_tables: bool = False) -> list[str]:
+    """Every value's problem, in order (empty: all grounded)."""
+    out = []
+    for leaf in leaves:
+        problem = leaf_problem(leaf, chunk, yuan_tables=yuan_tables)
+        if problem:
+            out.append(problem)
+    return out

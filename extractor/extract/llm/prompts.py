@@ -1,0 +1,156 @@
+"""Prompts: `prompts/*.j2` rendered in jinja2's sandbox, one template per report kind and section.
+
+A template sees the section (its fields and their descriptions), few-shot examples
+from other samples' gold files, and the document chunk. The chunk is data: it is
+put between <document> markers, any marker inside it is defaced, and the system
+prompt says that nothing inside the markers is an instruction.
+
+Change PROMPT_VERSION whenever a template changes what the model is asked (the cache
+is keyed on it; tests/test_llm_prompts.py fails until it is bumped and the golden
+files are regenerated with EXTRACTOR_UPDATE_GOLDEN=1).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from extractor.core.errors import ConfigError
+from extractor.extract.llm.chunk import Chunk
+from extractor.extract.llm.client import ChatMessage
+from extractor.extract.llm.fields import INDICATOR_FIELDS
+from extractor.extract.llm.sections import Section
+
+PROMPT_VERSION = "1"
+
+KIND_NAMES = {
+    "final_account": "部门决算 (departmental final accounts)",
+    "overall_self_eval": "部门整体支出绩效自评报告 (overall performance self-evaluation)",
+    "project_self_eval": "项目支出绩效自评表/报告 (project performance self-evaluation)",
+    "transfer_self_eval": "转移支付绩效自评报告 (transfer-payment performance self-evaluation)",
+}
+_MARKER = re.compile(r"<\s*(/?)\s*document", re.IGNORECASE)
+MAX_EXAMPLE_TEXT = 200
+
+
+def as_data(text: str) -> str:
+    """Document text made safe to put between the markers: a marker inside it cannot close them."""
+    return _MARKER.sub(lambda m: f"‹{m.group(1)}document", text)
+
+
+@functools.cache
+def _environment(prompts_dir: Path) -> SandboxedEnvironment:
+    if not prompts_dir.is_dir():
+        raise ConfigError(f"{prompts_dir}: prompt templates not found (a source checkout has prompts/)")
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(prompts_dir)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["as_data"] = as_data
+    env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def templates_digest(prompts_dir: Path) -> str:
+    """A hash of every template's text (tests hold PROMPT_VERSION to it)."""
+    digest = hashlib.sha256()
+    for path in sorted(prompts_dir.glob("*.j2")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _get(report: dict[str, Any], path: str) -> Any:
+    node: Any = report
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+@functools.cache
+def _gold_reports(examples_dir: Path) -> tuple[tuple[str, str, str], ...]:
+    """(file stem, kind, report JSON) of every gold report, in file order."""
+    out = []
+    for path in sorted(examples_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        for report in data.get("reports") or []:
+            out.append((path.stem, str(report.get("kind")), json.dumps(report, ensure_ascii=False)))
+    return tuple(out)
+
+
+def _example_values(section: Section, report: dict[str, Any]) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    for spec in section.fields:
+        value = _get(report, spec.path)
+        if value is None or value == []:
+            continue
+        if spec.kind == "items":
+            value = [v for v in value if len(v) <= MAX_EXAMPLE_TEXT][:2]
+        elif spec.kind == "indicators":
+            value = [{k: row.get(k) for k in INDICATOR_FIELDS} for row in value[:3]]
+        elif isinstance(value, str) and len(value) > MAX_EXAMPLE_TEXT:
+            continue
+        if value:
+            lines.append((spec.path, json.dumps(value, ensure_ascii=False)))
+    return lines
+
+
+def examples(section: Section, examples_dir: Path | None, exclude: str | None) -> list[dict[str, Any]]:
+    """One example from another sample's gold: the report of this kind that fills most of the section."""
+    if examples_dir is None or not examples_dir.is_dir():
+        return []
+    best: tuple[int, str, list[tuple[str, str]]] | None = None
+    for stem, kind, text in _gold_reports(examples_dir):
+        if kind != section.kind or stem == exclude:
+            continue
+        values = _example_values(section, json.loads(text))
+        if values and (best is None or len(values) > best[0]):
+            best = (len(values), stem, values)
+    if best is None:
+        return []
+    return [{"source": best[1], "values": best[2]}]
+
+
+def render_messages(
+    section: Section,
+    chunk: Chunk,
+    *,
+    prompts_dir: Path,
+    examples_dir: Path | None = None,
+    exclude: str | None = None,
+) -> tuple[ChatMessage, ...]:
+    """The system and user messages that ask for `section` from `chunk`."""
+    env = _environment(prompts_dir)
+    context = {
+        "section": {"id": section.id, "kind": section.kind, "name": section.name},
+        "kind_name": KIND_NAMES[section.kind],
+        "fields": [
+            {"path": f.path, "kind": f.kind, "description": f.description, "unit": f.unit}
+            for f in section.fields
+        ],
+        "examples": examples(section, examples_dir, exclude),
+        "document": chunk.text,
+        "truncated": chunk.truncated,
+        "prompt_version": PROMPT_VERSION,
+    }
+    system = env.get_template("system.j2").render(context)
+    user = env.get_template(section.template).render(context)
+    return (ChatMessage(role="system", content=system), ChatMessage(role="user", content=user))
+
+
+def render_reask(problems: list[str], *, prompts_dir: Path) -> ChatMessage:
+    text = _environment(prompts_dir).get_template("reask.j2").render(problems=problems)
+    return ChatMessage(role="user", content=text)
