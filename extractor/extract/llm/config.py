@@ -91,7 +91,7 @@ class LlmConfig(BaseModel):
         return f"model={self.model} base_url={self.base_url} mode={self.mode} key={key}"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -105,8 +105,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if key_env is not None:
         if not isinstance(key_env, str):
             raise ConfigError(f"{path}: api_key_env must name an environment variable")
-        if os.environ.get(key_env):
-            table["api_key"] = os.environ[key_env]
+        if env.get(key_env):
+            table["api_key"] = env[key_env]
     return dict(table)
 
 
@@ -123,7 +123,7 @@ def load_config(
     values: dict[str, Any] = {}
     path = Path(file) if file else (Path(env[ENV_CONFIG]) if env.get(ENV_CONFIG) else None)
     if path is not None:
-        values.update(_read_toml(path))
+        values.update(_read_toml(path, env))
     for name, var in (("base_url", ENV_BASE_URL), ("model", ENV_MODEL), ("api_key", ENV_API_KEY)):
         if env.get(var):
             values[name] = env[var]

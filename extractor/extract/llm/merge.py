@@ -12,7 +12,9 @@ The standard tables of a final account are always the rules'. Each report gets a
 extension field `sources` ({"<path>": "rules" | "llm" | "both"}) for its filled
 fields (a list field is one path), and every value from the model gets evidence
 (page, box, its quote). A section that cannot be done (retries spent, endpoint
-down, token budget gone) is left to the rules, with a finding that says why.
+down, token budget gone) is left to the rules, with a finding that says why; when
+the endpoint fails for every section (a refused key, a wrong URL), `LlmCallError` is
+raised instead, so a misconfiguration is not mistaken for a run.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from extractor.core.types import LayoutDocument, SourceSpan
 from extractor.extract.llm.budget import TokenBudget, cost
 from extractor.extract.llm.cache import AnswerCache
 from extractor.extract.llm.chunk import Chunk, build_chunk, normalise
-from extractor.extract.llm.client import LlmBudgetExhausted, LlmClient, LlmError, Usage
+from extractor.extract.llm.client import LlmBudgetExhausted, LlmCallError, LlmClient, LlmError, Usage
 from extractor.extract.llm.config import LlmConfig, MergeMode
 from extractor.extract.llm.extract import Check, SectionResult, SectionTask, extract_section
 from extractor.extract.llm.prompts import PROMPT_VERSION
@@ -251,6 +253,15 @@ def _skipped(index: int | None, check: str, severity: Literal["warning", "info"]
     return Finding(check=check, severity=severity, report=index, status="skipped", message=message)
 
 
+def _raise_if_unusable(outcomes: Sequence[SectionResult | LlmError]) -> None:
+    """Every section failed on the endpoint itself (refused key, wrong URL, down): say so, loudly."""
+    calls = [
+        o.__cause__ for o in outcomes if isinstance(o, LlmError) and isinstance(o.__cause__, LlmCallError)
+    ]
+    if outcomes and len(calls) == len(outcomes):
+        raise LlmCallError(f"the LLM endpoint could not be used for any section: {calls[0]}") from calls[0]
+
+
 def merge_llm(
     doc: LayoutDocument,
     reports: Sequence[Report],
@@ -309,6 +320,7 @@ def merge_llm(
             except LlmError as exc:
                 outcomes.append(exc)
 
+    _raise_if_unusable(outcomes)
     merges = [_ReportMerge(i, r, mode) for i, r in enumerate(reports)]
     usage = Usage()
     left_by_budget: list[str] = []

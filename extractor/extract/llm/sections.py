@@ -148,10 +148,6 @@ class Section:
         return f"{self.id}.j2"
 
     @property
-    def list_paths(self) -> tuple[str, ...]:
-        return tuple(f.path for f in self.fields if f.kind in ("items", "indicators"))
-
-    @property
     def response_model(self) -> type[BaseModel]:
         return _response_model(self)
 
@@ -159,10 +155,6 @@ class Section:
     def schema_hash(self) -> str:
         schema = json.dumps(self.response_model.model_json_schema(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(schema.encode("utf-8")).hexdigest()[:16]
-
-    def spec(self, path: str) -> FieldSpec | None:
-        head = path.split("[", 1)[0]
-        return next((f for f in self.fields if f.path == head), None)
 
 
 def _camel(text: str) -> str:
