@@ -27,10 +27,8 @@ from extractor.extract.llm.client import (
     Usage,
 )
 from extractor.extract.llm.config import LlmConfig, MergeMode, load_config
-from extractor.extract.llm.prompts import PROMPT_VERSION
 
 __all__ = [
-    "PROMPT_VERSION",
     "Attempt",
     "ChatMessage",
     "LlmBudgetExhausted",
