@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal  # LLM (issue 5): token totals
 
 from eval.dataset import VARIANTS, discover
 from eval.harness import Pipeline, SampleResult, run_eval, score_files
@@ -39,6 +40,11 @@ def run_eval_command(args: argparse.Namespace) -> int:
             results = run_eval(samples, pipeline)
             for r in results:
                 info.update({k: v for k, v in r.info.items() if k not in info})
+            # --- LLM (issue 5): calls, tokens and cost are totals over the run, not the first sample's ---
+            summed = ("_calls", "_from_cache", "_tokens", "_cost")
+            for key in {k for r in results for k in r.info if k.startswith("llm_") and k.endswith(summed)}:
+                info[key] = str(sum((Decimal(r.info[key]) for r in results if r.info.get(key)), Decimal(0)))
+            # --- end LLM ---
     except ReportFileError as exc:
         raise SchemaError(str(exc)) from exc
     summary = summarise(results, info)

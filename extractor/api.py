@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict
 
 from extractor.core.errors import InputError
 from extractor.core.types import LayoutDocument
-from schemas import ResultDocument, Source
+from extractor.extract.llm.config import LlmConfig, MergeMode
+from schemas import Finding, ResultDocument, Source
 
 if TYPE_CHECKING:
     from eval.harness import Pipeline
@@ -41,6 +42,11 @@ class ExtractOptions(BaseModel):
     ocr_engine: str = "rapidocr"
     backend: Literal["rules"] = "rules"
     checks: bool = True
+    # --- LLM extraction (issue 5): merge mode and endpoint; see extractor/extract/llm/merge.py ---
+    llm: MergeMode = "off"
+    llm_config: LlmConfig | None = None
+    """None: read from EXTRACTOR_LLM_* / EXTRACTOR_LLM_CONFIG when `llm` is not off."""
+    # --- end LLM ---
 
 
 class ExtractionRun(BaseModel):
@@ -143,6 +149,19 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     timings["extract"] = time.perf_counter() - start
     if not reports:
         raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
+    # --- LLM extraction (issue 5): the model's answers merged into the rules' reports ---
+    llm_findings: list[Finding] = []
+    llm_info: dict[str, object] | None = None
+    if options.llm != "off":
+        from extractor.extract.llm.config import load_config, require_endpoint
+        from extractor.extract.llm.merge import merge_llm
+
+        start = time.perf_counter()
+        config = require_endpoint(options.llm_config or load_config())
+        merged = merge_llm(doc, reports, narratives, mode=options.llm, config=config)
+        reports, llm_findings, llm_info = merged.reports, merged.findings, merged.info
+        timings["llm"] = time.perf_counter() - start
+    # --- end LLM ---
     findings = []
     if options.checks:
         from extractor.check import run_checks
@@ -154,8 +173,10 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     result = ResultDocument(
         source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages),
         reports=reports,
-        findings=findings,
+        findings=findings + llm_findings,
     )
+    if llm_info is not None:  # LLM (issue 5): extension field `llm` (model, prompt version, tokens)
+        result = ResultDocument.model_validate({**result.model_dump(), "llm": llm_info})
     return ExtractionRun(document=result, stage_seconds=timings, pages=doc.n_pages)
 
 
@@ -169,9 +190,15 @@ def eval_pipeline(backend: str) -> Pipeline:
     from eval.harness import PipelineRun
     from extractor.core.errors import ConfigError
 
-    if backend != "rules":
-        raise ConfigError(f"backend {backend!r} is not available yet: use --backend rules")
+    if backend not in ("rules", "llm"):
+        raise ConfigError(f"backend {backend!r} is not available: use --backend rules or llm")
     options = ExtractOptions()
+    # --- LLM extraction (issue 5): --backend llm = rules + model (full merge), endpoint from the environment ---
+    if backend == "llm":
+        from extractor.llm_cli import llm_eval_pipeline
+
+        return llm_eval_pipeline(run, options)
+    # --- end LLM ---
 
     def pipeline(path: Path) -> PipelineRun:
         result = run(path, options)

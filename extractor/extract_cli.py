@@ -24,6 +24,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--ocr-engine", default="rapidocr", help="rapidocr (default) or paddle")
     p.add_argument("--force", action="store_true", help="re-extract files whose result is already up to date")
     p.add_argument("--stdout", action="store_true", help="print the JSON result instead of writing files")
+    # --- LLM extraction (issue 5) ---
+    g = p.add_argument_group("LLM extraction (any OpenAI-compatible endpoint; see README)")
+    g.add_argument(
+        "--llm",
+        choices=["off", "fill", "verify", "full"],
+        help="merge with the rules: fill empty fields / verify (findings) / full (model wins); "
+        "default: fill when an endpoint is configured, else off",
+    )
+    g.add_argument(
+        "--llm-config", type=Path, help="TOML file with the [llm] settings (or $EXTRACTOR_LLM_CONFIG)"
+    )
+    g.add_argument("--llm-base-url", help="endpoint base URL (or $EXTRACTOR_LLM_BASE_URL)")
+    g.add_argument(
+        "--llm-model", help="model name (or $EXTRACTOR_LLM_MODEL); the key: $EXTRACTOR_LLM_API_KEY"
+    )
+    g.add_argument(
+        "--max-tokens", type=int, help="token budget for the whole run; stops cleanly, keeps what is done"
+    )
+    # --- end LLM ---
     p.set_defaults(func=run_extract_command)
 
 
@@ -74,6 +93,11 @@ def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
 
 def run_extract_command(args: argparse.Namespace) -> int:
     options = ExtractOptions(ocr=args.ocr, ocr_engine=args.ocr_engine)
+    # --- LLM extraction (issue 5): configuration, and a ledger for the run-wide budget ---
+    from extractor.llm_cli import llm_ledger
+
+    options, ledger = llm_ledger(args, options)
+    # --- end LLM ---
     failures = 0
     if not args.stdout:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -88,7 +112,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
             ):
                 print(f"skip: {path} (up to date: {args.out / (path.stem + '.json')})", file=sys.stderr)
                 continue
-            result = run(path, options)
+            result = run(path, ledger.options(options) if ledger else options)  # LLM: budget left
         except (InputError, EngineError) as exc:
             failures += 1
             print(f"error: {exc}", file=sys.stderr)
@@ -105,6 +129,8 @@ def run_extract_command(args: argparse.Namespace) -> int:
             )
             continue
         doc = result.document
+        if ledger:  # LLM (issue 5): count this document's tokens
+            ledger.add(doc)
         text = dump_result(doc) if args.format == "json" else to_csv(doc)
         if args.stdout:
             sys.stdout.write(text)
@@ -122,6 +148,8 @@ def run_extract_command(args: argparse.Namespace) -> int:
             f"ok: {path} → {'stdout' if args.stdout else target} ({result.pages} pages, {kinds}, {seconds:.2f} s)",
             file=sys.stderr,
         )
+    if ledger:  # LLM (issue 5): run totals
+        print(ledger.summary(), file=sys.stderr)
     return 1 if failures else 0
 
 
