@@ -1,0 +1,129 @@
+"""Grounding: a model's value is kept only when its quote is in the document and the value in its quote;
+chunks keep the page and box of every piece of text."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.core.types import Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
+from extractor.extract.llm.chunk import build_chunk, text_chunk
+from extractor.extract.llm.grounding import leaf_problem, numbers_in
+from extractor.extract.llm.sections import SECTIONS, Leaf, leaves
+
+DOC = text_chunk(
+    "单位：元\n| 本年收入合计 | 12,345,600.00 |\n"
+    "2023年度支出合计1,467.16万元，执行率 93.77%。报告日期：2024年3月5日。\n"
+    "一是预算编制\n不够精准。\n"
+)
+
+
+def problem(
+    value: str, quote: str, kind: str = "number", unit: str | None = "万元", **kw: bool
+) -> str | None:
+    return leaf_problem(Leaf("x", value, quote, kind, unit), DOC, **kw)  # type: ignore[arg-type]
+
+
+def test_numbers_in_a_quote() -> None:
+    assert numbers_in("合计 1,467.16 万元，占 93.77%，共１２人") == ["1467.16", "93.77", "12"]
+
+
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [
+        ("1467.16", "支出合计1,467.16万元"),  # thousands separator removed
+        ("1467.16", "支出合计1,467.16 万元"),  # whitespace inside the quote does not matter
+        ("93.77", "执行率 93.77%"),
+        ("1234.56", "本年收入合计 | 12,345,600.00"),  # 元 → 万元: the table says 元 …
+    ],
+)
+def test_grounded_numbers(value: str, quote: str) -> None:
+    assert problem(value, quote, yuan_tables=True) is None
+
+
+def test_yuan_conversion_needs_yuan() -> None:
+    assert problem("1234.56", "本年收入合计 | 12,345,600.00") is not None  # … and nothing says 元 here
+    assert problem("1234.56", "单位：元\n| 本年收入合计 | 12,345,600.00") is None  # the quote says 元
+    assert problem("0.146716", "支出合计1,467.16万元") is not None  # 万元 is not 元
+
+
+def test_a_number_must_keep_its_printed_precision() -> None:
+    reason = problem("93.8", "执行率 93.77%")
+    assert reason and "does not occur" in reason
+    reason = problem("1467.160", "支出合计1,467.16万元")
+    assert reason and "keep the printed precision" in reason
+
+
+def test_the_quote_must_be_in_the_document() -> None:
+    reason = problem("1467.16", "支出合计1467.16万元整")
+    assert reason and "does not occur in the document" in reason
+
+
+def test_formats() -> None:
+    assert "plain decimal string" in (problem("1,467.16", "支出合计1,467.16万元") or "")
+    assert "plain decimal string" in (problem("93.77%", "执行率 93.77%") or "")
+    assert problem("2024-03-05", "报告日期：2024年3月5日", "date") is None
+    assert "not the date" in (problem("2024-05-03", "报告日期：2024年3月5日", "date") or "")
+    assert "YYYY-MM-DD" in (problem("2024年3月5日", "报告日期：2024年3月5日", "date") or "")
+    assert "empty" in (problem(" ", "执行率 93.77%") or "")
+
+
+def test_text_is_matched_without_whitespace() -> None:
+    assert problem("预算编制不够精准。", "一是预算编制 不够精准。", "text", None) is None
+    assert problem("预算编制不够精准", "一是预算编制不够精准。", "text", None) is None
+    assert problem("预算执行不够精准", "一是预算编制不够精准。", "text", None) is not None
+
+
+def test_carried_down_labels_need_only_be_in_the_document() -> None:
+    chunk = text_chunk("| 产出指标（40分） | 数量指标 | 覆盖率 | 100% |\n|  |  | 完成率 | 95% |")
+    answer = {
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "name": "完成率",
+                "target": "95%",
+                "quote": "完成率 | 95%",
+            }
+        ]
+    }
+    found = leaves(SECTIONS["project_self_eval.indicators"], answer)
+    assert [(f.path, f.in_chunk_only) for f in found][:2] == [
+        ("indicators[0].level1", True),
+        ("indicators[0].level2", True),
+    ]
+    assert [leaf_problem(f, chunk) for f in found] == [None] * 4
+
+
+def test_chunks_map_quotes_to_pages_and_boxes() -> None:
+    table = Table(
+        n_rows=2,
+        n_cols=2,
+        pages=(3,),
+        cells=(
+            Cell(row=0, col=0, text="项目", page=3, bbox=(10, 10, 50, 20)),
+            Cell(row=0, col=1, text="金额|万元", page=3, bbox=(50, 10, 90, 20)),
+            Cell(row=1, col=0, text="本年收入\n合计", page=3, bbox=(10, 20, 50, 30)),
+            Cell(row=1, col=1, text="1,467.16", page=3, bbox=(50, 20, 90, 30)),
+        ),
+    )
+    blocks = [
+        Heading(
+            level=1, text="一、收入情况", span=SourceSpan(page=2, bbox=(0, 0, 100, 10), text="一、收入情况")
+        ),
+        Paragraph(
+            text="本年收入合计1467.16万元，比上年增加12.00万元。",
+            spans=(
+                SourceSpan(page=2, bbox=(0, 20, 100, 30), text="本年收入合计1467.16万元，"),
+                SourceSpan(page=3, bbox=(0, 0, 100, 10), text="比上年增加12.00万元。"),
+            ),
+        ),
+        TableBlock(table=table),
+    ]
+    chunk = build_chunk(blocks)
+    assert "| 项目 | 金额¦万元 |\n| 本年收入 合计 | 1,467.16 |" in chunk.text
+    row = chunk.locate("本年收入合计 | 1,467.16")
+    assert row and row.page == 3 and row.bbox == (10, 20, 90, 30)
+    second_line = chunk.locate("比上年增加12.00万元")
+    assert second_line and second_line.page == 3 and second_line.bbox == (0, 0, 100, 10)
+    assert chunk.locate("比上年减少") is None
+    assert not build_chunk(blocks, limit=1000).truncated and build_chunk(blocks * 200, limit=1000).truncated
