@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-NOT_SCORED = frozenset({"kind", "pages", "evidence"})
-"""Report keys the harness does not score: identity and provenance."""
+NOT_SCORED = frozenset({"kind", "pages", "evidence", "sources"})
+"""Report keys the harness does not score: identity and provenance (evidence, the LLM merge's sources)."""
 
 LIST_FIELDS = frozenset({"tables", "indicators", "problems", "measures"})
 """Report keys whose items are paired by `eval.match` before comparison."""
