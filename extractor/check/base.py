@@ -51,6 +51,31 @@ class Context:
     def evidence(self, paths: Iterable[str]) -> dict[str, Evidence]:
         return {p: self.report.evidence[p] for p in paths if p in self.report.evidence}
 
+    def finding(
+        self,
+        check_id: str,
+        severity: Severity,
+        status: Literal["pass", "fail", "skipped"],
+        message: str,
+        expected: str | None,
+        actual: str | None,
+        tolerance: str | None,
+        fields: Sequence[str],
+    ) -> Finding:
+        """A finding about this report, carrying the evidence of every field involved."""
+        return Finding(
+            check=check_id,
+            severity=severity,
+            report=self.index,
+            status=status,
+            message=message,
+            expected=expected,
+            actual=actual,
+            tolerance=tolerance,
+            fields=list(fields),
+            evidence=self.evidence(fields),
+        )
+
 
 @dataclass(frozen=True)
 class Check:
@@ -112,17 +137,8 @@ def sum_finding(
     message = f"{label}: printed {fmt(total[1])}, {relation} {terms} = {fmt(expected)}"
     if status == "fail":
         message += f" (off by {fmt(diff)}, more than rounding allows: {fmt(tolerance)})"
-    return Finding(
-        check=check_id,
-        severity=severity,
-        report=ctx.index,
-        status=status,
-        message=message,
-        expected=fmt(expected),
-        actual=fmt(total[1]),
-        tolerance=fmt(tolerance),
-        fields=fields,
-        evidence=ctx.evidence(fields),
+    return ctx.finding(
+        check_id, severity, status, message, fmt(expected), fmt(total[1]), fmt(tolerance), fields
     )
 
 
@@ -156,15 +172,13 @@ def ratio_finding(
         if status == "fail"
         else (f"{label}: printed {fmt(p)} = {fmt(n)} / {fmt(d)} ({fmt(shown)})")
     )
-    return Finding(
-        check=check_id,
-        severity=severity,
-        report=ctx.index,
-        status=status,
-        message=message,
-        expected=fmt(shown),
-        actual=fmt(p),
-        tolerance=fmt(tolerance.quantize(Decimal("0.0001"))),
-        fields=fields,
-        evidence=ctx.evidence(fields),
+    return ctx.finding(
+        check_id,
+        severity,
+        status,
+        message,
+        fmt(shown),
+        fmt(p),
+        fmt(tolerance.quantize(Decimal("0.0001"))),
+        fields,
     )

@@ -71,10 +71,12 @@ def _with_text(finding: Finding, span: SourceSpan, text: str) -> Finding:
     "prose.completion_rate", PROSE_KINDS, "error", "完成预算的 X% = 决算 / 预算, and 完成进度 = 实际 / 计划"
 )
 def completion_rate(ctx: Context) -> Iterator[Finding]:
+    # (pattern, groups of planned, actual, printed rate)
+    claims = [*((p, (1, 2, 3)) for p in _COMPLETION), (_PLAN_ACTUAL, (1, 3, 4))]
     for para in ctx.paragraphs:
-        for pattern in _COMPLETION:
+        for pattern, (gp, ga, gr) in claims:
             for m in pattern.finditer(para.text):
-                budget, actual, rate = (_d(g) for g in m.groups())
+                planned, actual, rate = _d(m.group(gp)), _d(m.group(ga)), _d(m.group(gr))
                 f = ratio_finding(
                     ctx,
                     "prose.completion_rate",
@@ -82,21 +84,9 @@ def completion_rate(ctx: Context) -> Iterator[Finding]:
                     f"“{m.group(0)[:40]}…”",
                     ("(narrative)", rate),
                     ("(narrative)", actual),
-                    ("(narrative)", budget),
+                    ("(narrative)", planned),
                 )
                 yield _with_text(f, para, m.group(0))
-        for m in _PLAN_ACTUAL.finditer(para.text):
-            plan, actual, rate = _d(m.group(1)), _d(m.group(3)), _d(m.group(4))
-            f = ratio_finding(
-                ctx,
-                "prose.completion_rate",
-                "error",
-                f"“{m.group(0)[:40]}…”",
-                ("(narrative)", rate),
-                ("(narrative)", actual),
-                ("(narrative)", plan),
-            )
-            yield _with_text(f, para, m.group(0))
 
 
 @check("prose.change", PROSE_KINDS, "error", "增加 A 万元、上升 X%: X = A / (本年 − A)")

@@ -11,6 +11,8 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
+from extractor.core.disjoint import DisjointSet
+
 MAX_SKEW = 2.0
 """Degrees; scans are searched for a skew in [-MAX_SKEW, MAX_SKEW]."""
 MIN_SKEW = 0.05
@@ -115,15 +117,7 @@ def _long_runs(dark: np.ndarray, min_len: int, bridge: int) -> tuple[np.ndarray,
 def _segments(dark: np.ndarray, min_len: int, bridge: int, max_thick: float) -> list[Segment]:
     """Long thin dark bars along rows, runs in adjacent rows merged into one bar."""
     rows, starts, ends = _long_runs(dark, min_len, bridge)
-    n = len(rows)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSet(len(rows))
     by_row: dict[int, list[int]] = {}
     for i, r in enumerate(rows.tolist()):
         by_row.setdefault(r, []).append(i)
@@ -131,12 +125,9 @@ def _segments(dark: np.ndarray, min_len: int, bridge: int, max_thick: float) -> 
         for i in here:
             for j in by_row.get(r + 1, ()):
                 if starts[j] < ends[i] and starts[i] < ends[j]:
-                    parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+                    sets.union(i, j)
     found = []
-    for members in groups.values():
+    for members in sets.groups():
         idx = np.array(members)
         lengths = ends[idx] - starts[idx]
         x0, x1 = int(starts[idx].min()), int(ends[idx].max())

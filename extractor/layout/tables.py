@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from extractor.core.disjoint import DisjointSet
 from extractor.core.types import BBox, Cell, Line, Ruling, Table
 
 SNAP = 2.0
@@ -30,13 +31,7 @@ def _cluster(values: Sequence[float], tol: float) -> list[float]:
 def _components(segments: list[Ruling]) -> list[list[Ruling]]:
     """Groups of segments that touch each other (each group is one table)."""
     n = len(segments)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSet(n)
 
     def touches(a: Ruling, b: Ruling) -> bool:
         return not (a.x1 < b.x0 - SNAP or b.x1 < a.x0 - SNAP or a.y1 < b.y0 - SNAP or b.y1 < a.y0 - SNAP)
@@ -49,11 +44,8 @@ def _components(segments: list[Ruling]) -> list[list[Ruling]]:
             if b.y0 > a.y1 + SNAP:
                 break
             if touches(a, b):
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Ruling]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(segments[i])
-    return list(groups.values())
+                sets.union(i, j)
+    return [[segments[i] for i in group] for group in sets.groups()]
 
 
 def _covered(segments: list[Ruling], fixed: float, lo: float, hi: float, horizontal: bool) -> bool:
@@ -85,24 +77,15 @@ def _cells(group: list[Ruling], xs: list[float], ys: list[float], page: int) -> 
     hs = [s for s in group if s.horizontal]
     vs = [s for s in group if not s.horizontal]
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
-
-    def find(p: tuple[int, int]) -> tuple[int, int]:
-        while parent[p] != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
+    sets = DisjointSet(n_rows * n_cols)
     for r in range(n_rows):
         for c in range(n_cols):
             # No border to the right: same cell as the right neighbour; likewise below.
             if c + 1 < n_cols and not _covered(vs, xs[c + 1], ys[r], ys[r + 1], horizontal=False):
-                parent[find((r, c))] = find((r, c + 1))
+                sets.union(r * n_cols + c, r * n_cols + c + 1)
             if r + 1 < n_rows and not _covered(hs, ys[r + 1], xs[c], xs[c + 1], horizontal=True):
-                parent[find((r, c))] = find((r + 1, c))
-    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for pos in parent:
-        members.setdefault(find(pos), []).append(pos)
+                sets.union(r * n_cols + c, (r + 1) * n_cols + c)
+    members = {group[0]: [divmod(i, n_cols) for i in group] for group in sets.groups()}
     cells = []
     for group_cells in members.values():
         r0 = min(p[0] for p in group_cells)
