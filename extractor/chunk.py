@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from extractor.core.types import Block, Cell, Heading, LayoutDocument, Table, TableBlock
 from extractor.extract.llm.chunk import build_chunk
 from extractor.extract.rules.grid import grid_of, header_row_count
-from extractor.segment import find_segments
+from extractor.segment import Segment, find_segments
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -89,44 +89,47 @@ def split_table(block: TableBlock, max_tokens: int) -> list[TableBlock]:
     return [TableBlock(table=_rows(table, header + rows), caption=block.caption) for rows in parts]
 
 
+def _segment_chunks(doc: LayoutDocument, index: int, segment: Segment, max_tokens: int) -> list[LayoutChunk]:
+    chunks: list[LayoutChunk] = []
+    section: list[Block] = []
+    heading: str | None = None
+
+    def emit(blocks: list[Block], head: str | None, part: tuple[int, int] | None = None) -> None:
+        if blocks:
+            text = build_chunk(blocks).text
+            chunks.append(
+                LayoutChunk(
+                    report=index,
+                    kind=segment.kind,
+                    heading=head,
+                    blocks=tuple(blocks),
+                    pages=_pages(blocks),
+                    text=text,
+                    tokens=estimate_tokens(text),
+                    table_part=part,
+                )
+            )
+
+    for block in segment.blocks(doc):
+        if isinstance(block, TableBlock):
+            emit(section, heading)
+            section = []
+            parts = split_table(block, max_tokens)
+            for n, part in enumerate(parts, start=1):
+                emit([part], heading, (n, len(parts)) if len(parts) > 1 else None)
+            continue
+        starts_section = isinstance(block, Heading) and block.level <= 2
+        too_big = bool(section) and estimate_tokens(build_chunk([*section, block]).text) > max_tokens
+        if starts_section or too_big:
+            emit(section, heading)
+            section = []
+            if isinstance(block, Heading):
+                heading = block.text
+        section.append(block)
+    emit(section, heading)
+    return chunks
+
+
 def chunk_document(doc: LayoutDocument, *, max_tokens: int = 2000) -> list[LayoutChunk]:
     """Chunks of every report of a laid-out document, in reading order."""
-    chunks: list[LayoutChunk] = []
-    for index, segment in enumerate(find_segments(doc)):
-        section: list[Block] = []
-        heading: str | None = None
-
-        def emit(blocks: list[Block], head: str | None, part: tuple[int, int] | None = None) -> None:
-            if blocks:
-                text = build_chunk(blocks).text
-                chunks.append(
-                    LayoutChunk(
-                        report=index,
-                        kind=segment.kind,
-                        heading=head,
-                        blocks=tuple(blocks),
-                        pages=_pages(blocks),
-                        text=text,
-                        tokens=estimate_tokens(text),
-                        table_part=part,
-                    )
-                )
-
-        for block in segment.blocks(doc):
-            if isinstance(block, TableBlock):
-                emit(section, heading)
-                section = []
-                parts = split_table(block, max_tokens)
-                for n, part in enumerate(parts, start=1):
-                    emit([part], heading, (n, len(parts)) if len(parts) > 1 else None)
-                continue
-            starts_section = isinstance(block, Heading) and block.level <= 2
-            too_big = section and estimate_tokens(build_chunk([*section, block]).text) > max_tokens
-            if starts_section or too_big:
-                emit(section, heading)
-                section = []
-                if isinstance(block, Heading):
-                    heading = block.text
-            section.append(block)
-        emit(section, heading)
-    return chunks
+    return [c for i, seg in enumerate(find_segments(doc)) for c in _segment_chunks(doc, i, seg, max_tokens)]
