@@ -24,7 +24,12 @@ def _fa(rows: list[dict[str, Any]], table_id: str = "03", columns: list[str] | N
 
 
 def _failed(reports: list[Report], narratives: list[list[SourceSpan]] | None = None) -> list[Finding]:
-    return [f for f in run_checks(reports, narratives) if f.status == "fail"]
+    # The hand-made 决算 here hold one table on purpose; completeness has its own test below.
+    return [
+        f
+        for f in run_checks(reports, narratives)
+        if f.status == "fail" and f.check != "complete.standard_tables"
+    ]
 
 
 def _row(code: str | None, name: str, total: str, basic: str | None, project: str | None) -> dict[str, Any]:
@@ -231,6 +236,41 @@ GENUINE = {
     ("002", 33, "funds.sources"): "附件4-14: 年度资金总额 年初 500 vs 当年财政拨款 443",
     ("002", 35, "funds.sources"): "附件4-16: 年度资金总额 年初 4069 vs 当年财政拨款 4052.66",
     ("003", 0, "prose.unit"): "项目支出年初预算 268.07 元 (should be 万元: 268.07 + 132.48 = 400.55)",
+    (
+        "002",
+        21,
+        "score.level1_weight",
+    ): "附件4-2: 成本指标 (20分) rows weigh 20 + 10, 产出指标 (40分) rows 20 + 5 + 5 "
+    "(the 培训次数 row, 10分, sits under 成本指标 as printed)",
+    (
+        "002",
+        31,
+        "score.level1_weight",
+    ): "附件4-12: 效益指标 (20分) and 满意度指标 (10分) rows have blank 分值",
+    ("002", 6, "cross.project_text_vs_form"): "医药服务管理工作经费: 自评报告 20/20/20 vs 附件4-3 25/25/25",
+    ("002", 11, "cross.project_text_vs_form"): "市级统筹工作经费: 自评报告 全年预算 10 vs 附件4-8 30",
+    ("002", 12, "cross.project_text_vs_form"): "门诊费用跨省…: 自评报告 全年预算 10 vs 附件4-9 20",
+    (
+        "002",
+        13,
+        "cross.project_text_vs_form",
+    ): "基金管理重点工作经费: 自评报告 全年预算 118.27 vs 附件4-10 195",
+    (
+        "002",
+        14,
+        "cross.project_text_vs_form",
+    ): "市市民服务中心物业能耗费: 自评报告 全年预算 33 vs 附件4-11 35",
+    (
+        "002",
+        16,
+        "cross.project_text_vs_form",
+    ): "建国初期…: 自评报告 项目资金预算 16.4 vs 附件4-13 年度资金总额 16",
+    ("002", 17, "cross.project_text_vs_form"): "公务员医疗补助: 自评报告 443 vs 附件4-14 年度资金总额 500",
+    (
+        "002",
+        19,
+        "cross.project_text_vs_form",
+    ): "城乡居民医保配套: 自评报告 4052.66 vs 附件4-16 年度资金总额 4069",
 }
 
 
@@ -258,3 +298,28 @@ def test_rounding_differences_in_the_samples_are_not_flagged(
         f.check == "table.code_hierarchy" and f.actual == "971.50" and f.expected == "971.51" for f in passes
     )
     assert any(f.check == "cross.attachment" and f.actual == "1468.52" for f in passes)
+
+
+def test_level1_header_weight_is_read_from_its_source_text() -> None:
+    from schemas import Evidence
+
+    report = _project(
+        indicators=[
+            {"level1": "产出指标", "name": "a", "weight": "30", "score": "30"},
+            {"level1": "产出指标", "name": "b", "weight": "20", "score": "20"},
+            {"level1": "效益指标", "name": "c", "weight": "40", "score": "39.5"},
+        ],
+        total_score="99",
+        evidence={
+            "indicators[0].level1": Evidence(page=1, text="产出指标（50分）"),
+            "indicators[2].level1": Evidence(page=1, text="效益指标 (30分)"),
+        },
+    )
+    failed = _failed([report])
+    assert [(f.check, f.actual, f.expected) for f in failed] == [("score.level1_weight", "30", "40")]
+
+
+def test_missing_standard_tables_are_reported() -> None:
+    report = _fa([_row(None, "合计", "1", "1", None)])
+    (finding,) = [f for f in run_checks([report]) if f.check == "complete.standard_tables"]
+    assert finding.status == "fail" and "公开01、02、04、05、06、07、08、09表" in finding.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -182,5 +183,40 @@ def funds_sources(ctx: Context) -> Iterator[Finding]:
             f"年度资金总额 ({column})",
             (f"funds.total.{column}", total),
             parts,
+            exact_integers=True,
+        )
+
+
+_HEADER_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+@check(
+    "score.level1_weight",
+    FORM_KINDS,
+    "error",
+    "a level-1 header's weight (产出指标 (40分)) = Σ its rows' 分值",
+)
+def level1_weights(ctx: Context) -> Iterator[Finding]:
+    # The header's printed weight is in the level-1 cell's source text (the field itself drops it).
+    indicators = getattr(ctx.report, "indicators", [])
+    headers: dict[str, tuple[str, Decimal]] = {}
+    rows: dict[str, list[tuple[str, Decimal]]] = {}
+    for i, ind in enumerate(indicators):
+        if ind.level1 is None:
+            continue
+        ev = ctx.report.evidence.get(f"indicators[{i}].level1")
+        match = _HEADER_WEIGHT.search(ev.text) if ev else None
+        if match and ind.level1 not in headers:
+            headers[ind.level1] = (f"indicators[{i}].level1", Decimal(match.group(1)))
+        if ind.weight is not None:
+            rows.setdefault(ind.level1, []).append((f"indicators[{i}].weight", ind.weight))
+    for level1, header in headers.items():
+        yield sum_finding(
+            ctx,
+            "score.level1_weight",
+            "error",
+            f"{level1} ({fmt(header[1])}分)",
+            header,
+            rows.get(level1, []),
             exact_integers=True,
         )

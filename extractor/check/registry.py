@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.check import cross, forms, prose, tables  # noqa: F401 - importing registers the checks
+from extractor.check import completeness, cross, forms, prose, tables  # noqa: F401 - registers the checks
 from extractor.check.base import REGISTRY, Check, Context
 from extractor.core.types import SourceSpan
 from schemas import Finding, Report
