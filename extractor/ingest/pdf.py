@@ -151,9 +151,14 @@ def _usable_text(lines: list[Line]) -> bool:
 
 
 def needs_ocr(page: pymupdf.Page, lines: list[Line], mode: OcrMode) -> bool:
+    """Whether the page must be read by OCR: always, or when it is an image without usable text.
+
+    With `never`, such a page still "needs" OCR, so the caller can refuse it clearly
+    instead of returning an empty page.
+    """
     if mode == "always":
         return True
-    if mode == "never" or _usable_text(lines):
+    if _usable_text(lines):
         return False
     return bool(page.get_images(full=False))
 
