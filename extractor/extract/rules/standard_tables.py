@@ -86,13 +86,14 @@ def _segments(paths: list[list[str]]) -> list[_Segment]:
     segments = [s for s in segments if s.values]
     if len(segments) == 1:
         segments[0].side = None
+    # A side's heading (收入 / 人员经费) names the row's side, not its columns: drop it from their names.
     for seg in segments:
         prefix = f"{seg.side}/" if seg.side else ""
         seg.values = [
             (c, name[len(prefix) :] if prefix and name.startswith(prefix) else name) for c, name in seg.values
         ]
-        # A top header that only spans structural columns (项目) is not part of a value column's name.
     return segments
+
 
 
 @dataclass
