@@ -143,7 +143,39 @@ class RapidOcrEngine:
             output = engine(to_bgr(image), return_word_box=self.word_boxes)
         except Exception as exc:
             raise EngineError(f"rapidocr failed on a {image.shape} image: {exc}") from exc
-        return convert_output(output)
+        result = convert_output(output)
+        _release_freed_memory()
+        return result
+
+
+def _release_freed_memory() -> None:
+    """Give the page's freed inference buffers back to the OS.
+
+    onnxruntime (with its arena off) allocates a page's tensors through malloc;
+    glibc keeps the freed blocks, and their fragments grow the process page after
+    page. malloc_trim returns them: measured on the 9-page scan of sample 000,
+    peak RSS 577 → 446 MB and resident after each page ~450 → ~210 MB.
+    Elsewhere (no glibc) there is nothing to do.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None  # not a C library we can name (e.g. a static or non-glibc build): no trimming
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return None  # the library cannot be loaded here: no trimming, the same as on other systems
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _load_libc()
 
 
 def convert_output(output: Any) -> OcrResult:
