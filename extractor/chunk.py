@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from extractor.core.types import Block, Cell, Heading, LayoutDocument, Table, TableBlock
-from extractor.extract.llm.chunk import build_chunk
 from extractor.extract.rules.grid import grid_of, header_row_count
+from extractor.render import build_chunk
 from extractor.segment import Segment, find_segments
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")

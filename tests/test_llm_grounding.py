@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from extractor.core.types import Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
-from extractor.extract.llm.chunk import build_chunk, text_chunk
 from extractor.extract.llm.grounding import leaf_problem, numbers_in
 from extractor.extract.llm.sections import SECTIONS, Leaf, leaves
+from extractor.render import build_chunk, text_chunk
 
 DOC = text_chunk(
     "单位：元\n| 本年收入合计 | 12,345,600.00 |\n"

@@ -18,12 +18,12 @@ from extractor.core.errors import EngineError
 from extractor.core.types import LayoutDocument
 from extractor.extract.llm.budget import TokenBudget
 from extractor.extract.llm.cache import AnswerCache
-from extractor.extract.llm.chunk import Chunk, build_chunk, text_chunk
 from extractor.extract.llm.client import LlmExtractionError
 from extractor.extract.llm.config import LlmConfig
 from extractor.extract.llm.extract import SectionResult, SectionTask, extract_section
 from extractor.extract.llm.openai_client import OpenAICompatibleClient
 from extractor.extract.llm.sections import SECTIONS
+from extractor.render import Chunk, build_chunk, text_chunk
 from extractor.segment import find_segments
 
 ROOT = Path(__file__).resolve().parent.parent

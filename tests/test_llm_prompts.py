@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from jinja2.exceptions import SecurityError
 
-from extractor.extract.llm.chunk import text_chunk
 from extractor.extract.llm.config import REPO_ROOT
 from extractor.extract.llm.prompts import (
     PROMPT_VERSION,
@@ -24,6 +23,7 @@ from extractor.extract.llm.prompts import (
     templates_digest,
 )
 from extractor.extract.llm.sections import SECTIONS
+from extractor.render import text_chunk
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("EXTRACTOR_UPDATE_GOLDEN") == "1"

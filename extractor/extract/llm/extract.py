@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from extractor.core.types import SourceSpan
 from extractor.extract.llm.budget import TokenBudget
 from extractor.extract.llm.cache import AnswerCache, cache_key
-from extractor.extract.llm.chunk import Chunk
 from extractor.extract.llm.client import (
     Attempt,
     ChatMessage,
@@ -37,6 +36,7 @@ from extractor.extract.llm.config import LlmConfig
 from extractor.extract.llm.grounding import grounding_problems
 from extractor.extract.llm.prompts import PROMPT_VERSION, render_messages, render_reask
 from extractor.extract.llm.sections import Leaf, Section, leaves
+from extractor.render import Chunk
 
 log = logging.getLogger(__name__)
 

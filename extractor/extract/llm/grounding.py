@@ -18,8 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from extractor.extract.llm.chunk import Chunk, normalise
 from extractor.extract.llm.sections import Leaf
+from extractor.render import Chunk, normalise
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")

@@ -33,12 +33,12 @@ from extractor.check import run_checks
 from extractor.core.types import LayoutDocument, SourceSpan
 from extractor.extract.llm.budget import TokenBudget, cost
 from extractor.extract.llm.cache import AnswerCache
-from extractor.extract.llm.chunk import Chunk, build_chunk, normalise
 from extractor.extract.llm.client import LlmBudgetExhausted, LlmCallError, LlmClient, LlmError, Usage
 from extractor.extract.llm.config import LlmConfig, MergeMode
 from extractor.extract.llm.extract import Check, SectionResult, SectionTask, extract_section
 from extractor.extract.llm.prompts import PROMPT_VERSION
 from extractor.extract.llm.sections import Leaf, Section, answer_values, sections_for
+from extractor.render import Chunk, build_chunk, normalise
 from extractor.segment import find_segments
 from schemas import (
     Evidence,

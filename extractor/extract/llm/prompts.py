@@ -23,10 +23,10 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from extractor.core.errors import ConfigError
-from extractor.extract.llm.chunk import Chunk
 from extractor.extract.llm.client import ChatMessage
 from extractor.extract.llm.fields import INDICATOR_FIELDS
 from extractor.extract.llm.sections import Section
+from extractor.render import Chunk
 
 PROMPT_VERSION = "1"
 

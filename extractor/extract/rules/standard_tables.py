@@ -95,7 +95,6 @@ def _segments(paths: list[list[str]]) -> list[_Segment]:
     return segments
 
 
-
 @dataclass
 class ParsedTable:
     columns: list[str]

@@ -1,4 +1,4 @@
-"""A report's blocks as the text a model reads, keeping where every character came from.
+"""Blocks rendered as the text a reader (a model, a chunk) sees, keeping where every character came from.
 
 Headings and paragraphs are written as printed; a table is written as a grid, one
 line per row, cells between `|`, from `Table.row_texts()` (merged cells at their
