@@ -168,6 +168,10 @@ def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Any:
     import numpy as np
 
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    # MuPDF keeps each decoded page image in its store (up to 256 MB); a scan is rendered
+    # once per page, so the cache only grows the process (~4 MB a page): empty it.
+    pymupdf.TOOLS.store_shrink(100)
+
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
 
 
