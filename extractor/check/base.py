@@ -8,6 +8,7 @@ units, and a printed percentage by its own half unit widened by its inputs'.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,7 +50,15 @@ class Context:
     """The report's narrative (one span per paragraph), when the source is at hand; prose checks need it."""
 
     def evidence(self, paths: Iterable[str]) -> dict[str, Evidence]:
-        return {p: self.report.evidence[p] for p in paths if p in self.report.evidence}
+        """Where each field was read; `reports[N].<path>` names a field of another report."""
+        out: dict[str, Evidence] = {}
+        for path in paths:
+            other = _OTHER_REPORT.match(path)
+            report = self.reports[int(other.group(1))] if other else self.report
+            inner = other.group(2) if other else path
+            if inner in report.evidence:
+                out[path] = report.evidence[inner]
+        return out
 
     def finding(
         self,
@@ -57,10 +66,10 @@ class Context:
         severity: Severity,
         status: Literal["pass", "fail", "skipped"],
         message: str,
-        expected: str | None,
-        actual: str | None,
-        tolerance: str | None,
-        fields: Sequence[str],
+        expected: str | None = None,
+        actual: str | None = None,
+        tolerance: str | None = None,
+        fields: Sequence[str] = (),
     ) -> Finding:
         """A finding about this report, carrying the evidence of every field involved."""
         return Finding(
@@ -87,6 +96,7 @@ class Check:
 
 
 REGISTRY: list[Check] = []
+_OTHER_REPORT = re.compile(r"^reports\[(\d+)\]\.(.+)$")
 
 
 def check(
@@ -104,14 +114,7 @@ def check(
 def skipped(
     ctx: Context, check_id: str, severity: Severity, reason: str, fields: Sequence[str] = ()
 ) -> Finding:
-    return Finding(
-        check=check_id,
-        severity=severity,
-        report=ctx.index,
-        status="skipped",
-        message=reason,
-        fields=list(fields),
-    )
+    return ctx.finding(check_id, severity, "skipped", reason, fields=fields)
 
 
 def sum_finding(

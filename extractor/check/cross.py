@@ -41,19 +41,13 @@ def attachment_vs_final_account(ctx: Context) -> Iterator[Finding]:
             continue
         tolerance = half_unit(mine) + half_unit(other)
         ok = abs(mine - other) <= tolerance
-        fields = [own, f"reports[{fa_index}].key_figures.{theirs}"]
-        evidence = ctx.evidence([own])
-        if f"key_figures.{theirs}" in fa.evidence:
-            evidence[fields[1]] = fa.evidence[f"key_figures.{theirs}"]
-        yield Finding(
-            check="cross.attachment",
-            severity="warning",
-            report=ctx.index,
-            status="pass" if ok else "fail",
-            message=f"{label}: the self-evaluation states {fmt(mine)}, the 决算 tables {fmt(other)}",
+        yield ctx.finding(
+            "cross.attachment",
+            "warning",
+            "pass" if ok else "fail",
+            f"{label}: the self-evaluation states {fmt(mine)}, the 决算 tables {fmt(other)}",
             expected=fmt(other),
             actual=fmt(mine),
             tolerance=fmt(tolerance),
-            fields=fields,
-            evidence=evidence,
+            fields=[own, f"reports[{fa_index}].key_figures.{theirs}"],
         )

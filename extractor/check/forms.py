@@ -72,17 +72,15 @@ def funds_score(ctx: Context) -> Iterator[Finding]:
         f"资金得分: printed {fmt(score)}, 执行率 {fmt(rate)}% × 分值 {fmt(weight)} = "
         f"{fmt(expected.quantize(Decimal('0.001')))}"
     )
-    yield Finding(
-        check="score.funds",
-        severity="error",
-        report=ctx.index,
-        status="pass" if ok else "fail",
-        message=message,
+    yield ctx.finding(
+        "score.funds",
+        "error",
+        "pass" if ok else "fail",
+        message,
         expected=fmt(expected.quantize(Decimal("0.001"))),
         actual=fmt(score),
         tolerance=fmt(tolerance),
         fields=fields,
-        evidence=ctx.evidence(fields),
     )
 
 
@@ -104,12 +102,11 @@ def weights_total(ctx: Context) -> Iterator[Finding]:
     terms = _indicator_terms(ctx, "weight")
     if terms is None:
         blank = [i for i, ind in enumerate(r.indicators) if ind.weight is None]  # type: ignore[union-attr]
-        yield Finding(
-            check="score.weights_total",
-            severity="error",
-            report=ctx.index,
-            status="fail",
-            message=f"分值 blank for indicator(s) {blank}: the weights cannot add up to the basis",
+        yield ctx.finding(
+            "score.weights_total",
+            "error",
+            "fail",
+            f"分值 blank for indicator(s) {blank}: the weights cannot add up to the basis",
             fields=[f"indicators[{i}].weight" for i in blank],
         )
         return
@@ -148,16 +145,14 @@ def score_within_weight(ctx: Context) -> Iterator[Finding]:
             continue
         fields = [f"indicators[{i}].score", f"indicators[{i}].weight"]
         ok = ind.score <= ind.weight
-        yield Finding(
-            check="score.within_weight",
-            severity="error",
-            report=ctx.index,
-            status="pass" if ok else "fail",
-            message=f"{ind.name}: 得分 {fmt(ind.score)} {'≤' if ok else '>'} 分值 {fmt(ind.weight)}",
+        yield ctx.finding(
+            "score.within_weight",
+            "error",
+            "pass" if ok else "fail",
+            f"{ind.name}: 得分 {fmt(ind.score)} {'≤' if ok else '>'} 分值 {fmt(ind.weight)}",
             expected=f"≤{fmt(ind.weight)}",
             actual=fmt(ind.score),
             fields=fields,
-            evidence=ctx.evidence(fields),
         )
 
 
