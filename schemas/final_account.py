@@ -62,6 +62,8 @@ class StandardTable(Frozen):
     pages: list[int] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
     rows: list[TableRow] = Field(default_factory=list)
+    # Extension (v1.1 adds it for budgets): an empty table printed with a note (`本部门无…`).
+    empty_note: str | None = None
 
 
 class FinalAccount(ReportBase):
