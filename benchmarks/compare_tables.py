@@ -21,9 +21,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.dataset import load_gold  # noqa: E402
-from eval.score import score_document  # noqa: E402
 from extractor.core.types import Cell, Line, Page, Table  # noqa: E402
+from extractor.eval.dataset import load_gold  # noqa: E402
+from extractor.eval.score import score_document  # noqa: E402
 from extractor.extract.rules.dispatch import extract_rules  # noqa: E402
 from extractor.ingest.pdf import ingest_pdf  # noqa: E402
 from extractor.layout.blocks import layout_pages, ruled_tables  # noqa: E402

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.api import ExtractOptions, run  # noqa: E402
-from schemas import ResultDocument  # noqa: E402
+from extractor.schemas import ResultDocument  # noqa: E402
 
 OPTIONS = ExtractOptions(ocr="never")
 

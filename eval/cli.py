@@ -6,11 +6,11 @@ import argparse
 import sys
 from decimal import Decimal  # LLM (issue 5): token totals
 
-from eval.dataset import VARIANTS, discover
-from eval.harness import Pipeline, SampleResult, run_eval, score_files
-from eval.report import render_markdown, render_terminal, summarise, to_json
 from extractor.core.errors import ConfigError, SchemaError
-from schemas import ReportFileError
+from extractor.eval.dataset import VARIANTS, discover
+from extractor.eval.harness import Pipeline, SampleResult, run_eval, score_files
+from extractor.eval.report import render_markdown, render_terminal, summarise, to_json
+from extractor.schemas import ReportFileError
 
 
 def _pipeline(backend: str) -> Pipeline:

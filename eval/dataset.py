@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas import load_result
+from extractor.schemas import load_result
 
 VARIANTS = ("pdf", "scan")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eval.dataset import Sample, load_gold
-from eval.score import DocumentScore, score_document
+from extractor.eval.dataset import Sample, load_gold
+from extractor.eval.score import DocumentScore, score_document
 
 
 class PipelineRun(BaseModel):
@@ -81,7 +81,7 @@ def score_files(pred_path: Path, gold_path: Path) -> SampleResult:
     """
     import json
 
-    from schemas import ReportFileError
+    from extractor.schemas import ReportFileError
 
     gold = load_gold(gold_path)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from eval.normalize import normalize_text, similarity, values_equal
+from extractor.eval.normalize import normalize_text, similarity, values_equal
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -58,7 +58,7 @@ def report_name(report: JsonDict) -> str:
 
 def _scalar_leaves(report: JsonDict) -> dict[str, object]:
     # Deferred import: flatten imports match for its row keys.
-    from eval.flatten import flatten_report
+    from extractor.eval.flatten import flatten_report
 
     return {k: v for k, v in flatten_report(report).items() if v is not None}
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from eval.harness import SampleResult
-from eval.score import CellCounts, Counts, FieldResult
+from extractor.eval.harness import SampleResult
+from extractor.eval.score import CellCounts, Counts, FieldResult
 
 
 def _fields(results: Iterable[SampleResult]) -> list[FieldResult]:

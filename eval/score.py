@@ -14,9 +14,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eval.flatten import LIST_FIELDS, NOT_SCORED, field_group, flatten_report
-from eval.match import match_indicators, match_reports, match_rows, match_tables, match_texts, row_key
-from eval.normalize import values_equal
+from extractor.eval.flatten import LIST_FIELDS, NOT_SCORED, field_group, flatten_report
+from extractor.eval.match import (
+    match_indicators,
+    match_reports,
+    match_rows,
+    match_tables,
+    match_texts,
+    row_key,
+)
+from extractor.eval.normalize import values_equal
 
 _REPORT_PREFIX = re.compile(r"^reports\[[^\]]*\]\.")
 Status = Literal["correct", "wrong", "missing", "extra"]

@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict
 from extractor.core.errors import InputError
 from extractor.core.types import LayoutDocument
 from extractor.extract.llm.config import LlmConfig, MergeMode
-from schemas import Finding, ResultDocument, Source
+from extractor.schemas import Finding, ResultDocument, Source
 
 if TYPE_CHECKING:
-    from eval.harness import Pipeline
+    from extractor.eval.harness import Pipeline
     from extractor.ingest.ocr.base import OcrEngine
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
@@ -187,8 +187,8 @@ def extract(path: str | Path, options: ExtractOptions | None = None) -> ResultDo
 
 def eval_pipeline(backend: str) -> Pipeline:
     """The extractor as an eval pipeline (see `eval.harness`)."""
-    from eval.harness import PipelineRun
     from extractor.core.errors import ConfigError
+    from extractor.eval.harness import PipelineRun
 
     if backend not in ("rules", "llm"):
         raise ConfigError(f"backend {backend!r} is not available: use --backend rules or llm")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from extractor.check import run_checks, summary_line
-from schemas import ReportFileError, dump_result, load_result
+from extractor.schemas import ReportFileError, dump_result, load_result
 
 _RANK = {"error": 2, "warning": 1, "info": 0}
 

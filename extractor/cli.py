@@ -33,7 +33,7 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
-    from eval.cli import run_eval_command
+    from extractor.eval.cli import run_eval_command
 
     return run_eval_command(args)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from extractor.api import ExtractOptions, _sha256, run
 from extractor.core.errors import EngineError, ExtractorError, InputError
-from schemas import ResultDocument, dump_result, load_result
-from schemas.io import ReportFileError
+from extractor.schemas import ResultDocument, dump_result, load_result
+from extractor.schemas.io import ReportFileError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,10 +15,10 @@ from extractor.api import ExtractionRun, ExtractOptions
 from extractor.core.errors import ConfigError
 from extractor.extract.llm.budget import RunLedger
 from extractor.extract.llm.config import LlmConfig, load_config, require_endpoint
-from schemas import ResultDocument
+from extractor.schemas import ResultDocument
 
 if TYPE_CHECKING:
-    from eval.harness import Pipeline
+    from extractor.eval.harness import Pipeline
 
 
 class Ledger:
@@ -64,7 +64,7 @@ def llm_eval_pipeline(
     The sample's own gold file is never a few-shot example. Each document's info
     records the model, the prompt version and the tokens (eval/cli.py sums them).
     """
-    from eval.harness import PipelineRun
+    from extractor.eval.harness import PipelineRun
 
     config = require_endpoint(load_config())
     ledger = RunLedger(config)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.core.types import Block, Heading, LayoutDocument, Paragraph, TableBlock
-from schemas import ReportKind
+from extractor.schemas import ReportKind
 
 _MARKERS: list[tuple[ReportKind, re.Pattern[str]]] = [
     ("transfer_self_eval", re.compile(r"转移支付.*绩效自评(报告|表)$")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.values import Score
+from extractor.schemas.values import Score
 
 
 class Frozen(BaseModel):

@@ -11,9 +11,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.base import Frozen, ReportBase
-from schemas.final_account import TableRow
-from schemas.values import Amount
+from extractor.schemas.base import Frozen, ReportBase
+from extractor.schemas.final_account import TableRow
+from extractor.schemas.values import Amount
 
 BudgetTableId = Literal[
     "income_expenditure_summary",

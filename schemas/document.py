@@ -6,16 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from schemas.base import Evidence, Frozen
-from schemas.budget import Budget
-from schemas.final_account import FinalAccount
-from schemas.self_eval import OverallSelfEval, ProjectSelfEval, TransferSelfEval
+from extractor.schemas.base import Evidence, Frozen
+from extractor.schemas.budget import Budget
+from extractor.schemas.final_account import FinalAccount
+from extractor.schemas.self_eval import OverallSelfEval, ProjectSelfEval, TransferSelfEval
 
 Report = Annotated[
     FinalAccount | OverallSelfEval | ProjectSelfEval | TransferSelfEval | Budget,
     Field(discriminator="kind"),
 ]
-ReportKind = Literal["final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget"]
+ReportKind = Literal[
+    "final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget"
+]
 REPORT_KINDS: tuple[ReportKind, ...] = (
     "final_account",
     "overall_self_eval",

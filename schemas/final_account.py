@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.base import Frozen, ReportBase
-from schemas.values import Amount
+from extractor.schemas.base import Frozen, ReportBase
+from extractor.schemas.values import Amount
 
 
 class KeyFigures(Frozen):

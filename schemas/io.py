@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.document import ResultDocument
+from extractor.schemas.document import ResultDocument
 
 
 class ReportFileError(ValueError):

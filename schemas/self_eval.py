@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.base import Frozen, Indicator, ReportBase
-from schemas.values import Amount, Percent, Score
+from extractor.schemas.base import Frozen, Indicator, ReportBase
+from extractor.schemas.values import Amount, Percent, Score
 
 
 class OverallSelfEval(ReportBase):

@@ -3,12 +3,13 @@
 # Usage: bash scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 ruff check .
-ruff format --check extractor schemas eval tests
+ruff format --check extractor/*.py extractor/check extractor/core extractor/extract extractor/ingest extractor/layout schemas eval tests
 mypy
 lint-imports
 pytest "$@"

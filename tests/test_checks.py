@@ -13,7 +13,7 @@ from extractor import extract
 from extractor.api import ExtractOptions
 from extractor.check import run_checks
 from extractor.core.types import SourceSpan
-from schemas import FinalAccount, Finding, OverallSelfEval, ProjectSelfEval, Report
+from extractor.schemas import FinalAccount, Finding, OverallSelfEval, ProjectSelfEval, Report
 
 
 def _fa(rows: list[dict[str, Any]], table_id: str = "03", columns: list[str] | None = None) -> FinalAccount:
@@ -301,7 +301,7 @@ def test_rounding_differences_in_the_samples_are_not_flagged(
 
 
 def test_level1_header_weight_is_read_from_its_source_text() -> None:
-    from schemas import Evidence
+    from extractor.schemas import Evidence
 
     report = _project(
         indicators=[

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from eval.normalize import parse_number, values_equal
-from eval.score import score_document
+from extractor.eval.normalize import parse_number, values_equal
+from extractor.eval.score import score_document
 
 
 def _counts(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[int, int, int, int]:

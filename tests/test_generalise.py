@@ -10,7 +10,7 @@ from pdfgen import PageSpec, TableSpec, make_pdf
 
 from extractor import extract
 from extractor.api import ExtractOptions
-from schemas import FinalAccount, ProjectSelfEval
+from extractor.schemas import FinalAccount, ProjectSelfEval
 
 NEVER = ExtractOptions(ocr="never")
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from conftest import SAMPLES, SEEDS
 
-from eval.dataset import load_gold
-from eval.score import score_document
-from schemas import load_result, unknown_fields
+from extractor.eval.dataset import load_gold
+from extractor.eval.score import score_document
+from extractor.schemas import load_result, unknown_fields
 
 GOLD_FILES = sorted((SAMPLES / "gold").glob("*.json"))
 IDENTITY_KEYS = {"kind", "name", "code", "side", "id", "project_name", "program_name", "department", "title"}

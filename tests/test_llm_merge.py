@@ -15,7 +15,7 @@ from extractor.extract.llm.config import LlmConfig, MergeMode
 from extractor.extract.llm.fake import FakeLlmClient
 from extractor.extract.llm.merge import MergeResult, merge_llm
 from extractor.extract.rules.dispatch import extract_rules_with_narratives
-from schemas import FinalAccount
+from extractor.schemas import FinalAccount
 
 TEXT = """2023年度某某县财政局部门决算
 第一部分 收入支出决算总表

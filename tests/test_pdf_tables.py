@@ -9,7 +9,7 @@ from pdfgen import PageSpec, TableSpec, make_pdf
 
 from extractor import extract
 from extractor.api import ExtractOptions
-from schemas import FinalAccount
+from extractor.schemas import FinalAccount
 
 HEADER = [
     ["项目", "", "本年支出合计", "基本支出", "项目支出"],

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from extractor.core.types import SourceSpan
-from schemas import Evidence, Finding, Report
+from extractor.schemas import Evidence, Finding, Report
 
 Severity = Literal["error", "warning", "info"]
 Term = tuple[str, Decimal]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from extractor.check.base import Context, check, fmt, half_unit
-from schemas import FinalAccount, Finding, ProjectSelfEval
+from extractor.schemas import FinalAccount, Finding, ProjectSelfEval
 
 STANDARD_IDS = [f"{n:02d}" for n in range(1, 10)]
 

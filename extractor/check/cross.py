@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from extractor.check.base import Context, check, fmt, half_unit
-from schemas import FinalAccount, Finding, OverallSelfEval
+from extractor.schemas import FinalAccount, Finding, OverallSelfEval
 
 _PAIRS = [
     ("total_expenditure", "expenditure_total", "总支出"),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.check.base import Context, check, fmt, half_unit, ratio_finding, skipped, sum_finding
-from schemas import Finding, OverallSelfEval, ProjectSelfEval
+from extractor.schemas import Finding, OverallSelfEval, ProjectSelfEval
 
 FORM_KINDS = ("overall_self_eval", "project_self_eval")
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from extractor.check.base import Context, check, fmt, half_unit, ratio_finding, skipped
 from extractor.core.types import SourceSpan
-from schemas import Evidence, FinalAccount, Finding, OverallSelfEval
+from extractor.schemas import Evidence, FinalAccount, Finding, OverallSelfEval
 
 NUM = r"(\d[\d,，]*(?:\.\d+)?)"
 PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval")

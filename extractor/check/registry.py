@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from extractor.check import completeness, cross, forms, prose, tables  # noqa: F401 - registers the checks
 from extractor.check.base import REGISTRY, Check, Context
 from extractor.core.types import SourceSpan
-from schemas import Finding, Report
+from extractor.schemas import Finding, Report
 
 
 def checks_for(kind: str) -> list[Check]:

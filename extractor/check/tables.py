@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from extractor.check.base import Context, Term, check, skipped, sum_finding
-from schemas import FinalAccount, Finding, StandardTable, TableRow
+from extractor.schemas import FinalAccount, Finding, StandardTable, TableRow
 
 FA = ("final_account",)
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")

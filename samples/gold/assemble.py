@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-import schemas  # noqa: E402
+from extractor import schemas  # noqa: E402
 
 ORDER = {
     "000_d041a5389ba04b30": ["000_all"],

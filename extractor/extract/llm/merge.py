@@ -39,8 +39,7 @@ from extractor.extract.llm.extract import Check, SectionResult, SectionTask, ext
 from extractor.extract.llm.prompts import PROMPT_VERSION
 from extractor.extract.llm.sections import Leaf, Section, answer_values, sections_for
 from extractor.render import Chunk, build_chunk, normalise
-from extractor.segment import find_segments
-from schemas import (
+from extractor.schemas import (
     Evidence,
     FinalAccount,
     Finding,
@@ -49,6 +48,7 @@ from schemas import (
     Report,
     TransferSelfEval,
 )
+from extractor.segment import find_segments
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, unit_of
-from schemas import FinalAccount, OverallSelfEval, ProjectSelfEval, ReportKind, TransferSelfEval
+from extractor.schemas import FinalAccount, OverallSelfEval, ProjectSelfEval, ReportKind, TransferSelfEval
 
 FieldKind = Literal["number", "int", "date", "text", "choice", "items", "indicators"]
 

@@ -6,8 +6,8 @@ from extractor.core.types import LayoutDocument, Paragraph, SourceSpan, union
 from extractor.extract.rules.common import base_fields
 from extractor.extract.rules.final_account import extract_final_account
 from extractor.extract.rules.self_eval import extract_overall, extract_project, extract_transfer
+from extractor.schemas import Report
 from extractor.segment import Segment, find_segments
-from schemas import Report
 
 _FORM_LABELS = {
     "final_account": (),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor.core.types import Block, Heading, Paragraph, SourceSpan, TableBlock, union
-from schemas import Evidence
+from extractor.schemas import Evidence
 
 
 def to_evidence(span: SourceSpan) -> Evidence:

@@ -10,7 +10,7 @@ from extractor.core.types import Block, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import Filled, block_text, find_in_blocks, to_evidence
 from extractor.extract.rules.standard_tables import build_standard_table, standard_id
 from extractor.extract.values import parse_amount
-from schemas import Evidence, FinalAccount, KeyFigures, StandardTable
+from extractor.schemas import Evidence, FinalAccount, KeyFigures, StandardTable
 
 _LOOKBACK = 6
 _NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"

@@ -12,7 +12,7 @@ from extractor.extract.rules.evidence import Filled
 from extractor.extract.rules.forms import FundsBlock, Value, funds_block, goals, indicators, labelled_value
 from extractor.extract.rules.prose import NUM, first, numbered_items
 from extractor.extract.values import parse_amount, parse_count, parse_percent
-from schemas import Indicator, OverallSelfEval, ProjectSelfEval, TransferSelfEval
+from extractor.schemas import Indicator, OverallSelfEval, ProjectSelfEval, TransferSelfEval
 
 _PROBLEM_WORDS = ("存在的问题", "存在问题", "主要问题", "问题及原因")
 _MEASURE_WORDS = ("改进措施", "整改措施", "改进建议", "有关建议", "下一步")

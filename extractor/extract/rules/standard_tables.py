@@ -22,7 +22,7 @@ from extractor.extract.rules.grid import (
     is_structural,
 )
 from extractor.extract.values import parse_amount
-from schemas import StandardTable, TableRow
+from extractor.schemas import StandardTable, TableRow
 
 STANDARD_TITLES: list[tuple[str, str]] = [
     # Most specific first: 财政拨款收入支出决算总表 also contains 收入支出决算总表.

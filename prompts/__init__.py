@@ -1,0 +1,1 @@
+"""Prompt templates (jinja2) for the LLM extractor, shipped as package data."""
