@@ -1,0 +1,311 @@
+"""One budget table's grid → columns and rows (codes joined from 类/款/项, label columns,
+two-sided tables split into sides, 元 → 万元 with every printed digit kept).
+
+Works on the plain grid of `grid.py`, so PDF, OCR and text input behave alike. Budget
+tables print whole-元 amounts without decimals, so a header row is told from a data row
+by its content (an amount, a code, a total label or an ordinal), never by a decimal point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractor.core.types import SourceSpan, Table
+from extractor.extract.rules.grid import GridCell, grid_of, header_paths, is_code, is_column_number_row
+from extractor.extract.values import normalize
+from extractor.schemas import TableRow
+from extractor.vocab import budget as vocab
+
+_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_ORDINAL_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+\s*[、.．](?!\d))")
+MAX_HEADER_ROWS = 6
+
+
+def printed_amount(text: str, unit: str) -> Decimal | None:
+    """The amount a cell prints, in 万元: 元 moves the decimal point four places, keeping every digit."""
+    cleaned = normalize(text).replace("，", ",").replace(" ", "")
+    if not _AMOUNT.match(cleaned):
+        return None
+    value = Decimal(cleaned.replace(",", ""))
+    return value.scaleb(-4) if unit == "元" else value
+
+
+def _is_amount(text: str) -> bool:
+    return printed_amount(text, "万元") is not None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --- Cells set across a column border ------------------------------------------------------
+
+
+def _repair_straddles(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """Move an amount printed in the same text run as its neighbour's label back into the
+    empty cell it belongs to (`9,501,164 一、一般公共服务` → `9,501,164` | `一、一般公共服务`)."""
+    out = [list(r) for r in rows]
+    for row in out:
+        for c, gc in enumerate(row):
+            tokens = gc.text.split()
+            if len(tokens) < 2 or not any(_is_amount(t) for t in tokens):
+                continue
+
+            def empty(i: int, gc: GridCell = gc, row: list[GridCell] = row) -> bool:
+                return 0 <= i < len(row) and not row[i].text and row[i].cell is not gc.cell
+
+            amounts = [t for t in tokens if _is_amount(t)]
+            if len(amounts) == len(tokens):
+                if all(empty(c + k) for k in range(1, len(tokens))):
+                    for k, tok in enumerate(tokens):
+                        row[c + k] = GridCell(text=tok, cell=gc.cell)
+                elif all(empty(c - k) for k in range(1, len(tokens))):
+                    for k, tok in enumerate(reversed(tokens)):
+                        row[c - k] = GridCell(text=tok, cell=gc.cell)
+            elif _is_amount(tokens[0]) and not any(_is_amount(t) for t in tokens[1:]) and empty(c - 1):
+                row[c - 1] = GridCell(text=tokens[0], cell=gc.cell)
+                row[c] = GridCell(text=" ".join(tokens[1:]), cell=gc.cell)
+            elif _is_amount(tokens[-1]) and not any(_is_amount(t) for t in tokens[:-1]) and empty(c + 1):
+                row[c + 1] = GridCell(text=tokens[-1], cell=gc.cell)
+                row[c] = GridCell(text=" ".join(tokens[:-1]), cell=gc.cell)
+    return out
+
+
+# --- Header and column roles ----------------------------------------------------------------
+
+
+def _starts_data(row: list[GridCell]) -> bool:
+    texts = [_compact(c.text) for c in row if c.text.strip()]
+    if not texts:
+        return False
+    if is_column_number_row(row):
+        return True
+    if any(_is_amount(t) or is_code(t) for t in texts):
+        return True
+    # A header may start with 合计 too (支出总表: 合计 | 基本支出 | …), but then more headers follow it.
+    return (texts[0] in vocab.TOTAL_LABELS and len(texts) == 1) or bool(_ORDINAL_LABEL.match(texts[0]))
+
+
+def header_rows(rows: list[list[GridCell]]) -> int:
+    for i, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
+        if _starts_data(row):
+            return i
+    return 0
+
+
+@dataclass
+class Columns:
+    """Roles of a table's columns, split into sides (a two-sided table has two or three)."""
+
+    segments: list[_Side] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        out: list[str] = []
+        for seg in self.segments:
+            out += [n for _, n in seg.values if n not in out]
+        return out
+
+
+@dataclass
+class _Side:
+    code: list[int] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    values: list[tuple[int, str]] = field(default_factory=list)
+    side: str | None = None
+
+
+def _role(path: list[str], data: list[str]) -> str:
+    if not path:
+        return "value" if any(_is_amount(t) for t in data) else "label"
+    last = path[-1]
+    if any(h in p for p in path for h in vocab.CODE_HEADERS) and (
+        last in vocab.CODE_PARTS or any(h in last for h in vocab.CODE_HEADERS)
+    ):
+        return "code"
+    if last in vocab.LINE_HEADERS:
+        return "line"
+    if last in vocab.NAME_HEADERS or last.endswith("名称"):
+        return "label"
+    texts = [t for t in data if t]
+    words = sum(1 for t in texts if not _is_amount(t))
+    return "label" if words > len(texts) - words else "value"
+
+
+def _side_name(heading: str) -> str | None:
+    for word, side in vocab.SIDE_WORDS:
+        if word in heading:
+            return side
+    return heading or None
+
+
+def _strip_group_heading(seg: _Side, paths: list[list[str]]) -> None:
+    """Headings over a side's label column as well as its values name the group, not the column
+    (`支出/功能分类/功能科目名称` beside `支出/功能分类/金额` → `金额`); the side heading itself stays
+    first, to be read as the side."""
+    label_paths = [paths[c] for c in seg.labels + seg.code if paths[c]]
+    if not label_paths:
+        return
+    lp = label_paths[0]
+    for i, (col, _name) in enumerate(seg.values):
+        path = paths[col]
+        n = 0
+        while n < min(len(lp), len(path)) - 1 and lp[n] == path[n]:
+            n += 1
+        if n > 1:
+            seg.values[i] = (col, "/".join([path[0], *path[n:]]))
+
+
+def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
+    paths = header_paths(rows, n_header)
+    n_cols = len(paths)
+    sides: list[_Side] = []
+    current = _Side()
+    heads: list[str] = []
+    for col in range(n_cols):
+        path = paths[col]
+        data = [_compact(r[col].text) if col < len(r) else "" for r in rows[n_header:]]
+        role = _role(path, data)
+        if role == "line":
+            continue
+        if role in ("code", "label") and current.values:
+            sides.append(current)
+            heads.append("")
+            current = _Side()
+        if role == "code":
+            current.code.append(col)
+        elif role == "label":
+            current.labels.append(col)
+        else:
+            current.values.append((col, "/".join(path)))
+        if current.side is None and len(path) > 1:
+            current.side = path[0]
+    sides.append(current)
+    sides = [s for s in sides if s.values]
+    for seg in sides:
+        _strip_group_heading(seg, paths)
+    if len(sides) > 1:
+        for seg in sides:
+            prefix = f"{seg.side}/" if seg.side else ""
+            seg.values = [
+                (c, n[len(prefix) :] if prefix and n.startswith(prefix) else n) for c, n in seg.values
+            ]
+            seg.side = _side_name(seg.side or "")
+    else:
+        for seg in sides:
+            seg.side = None
+    return Columns(segments=sides)
+
+
+# --- Rows -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedGrid:
+    columns: list[str]
+    rows: list[TableRow]
+    spans: list[dict[str, SourceSpan]]
+    any_value: bool
+
+
+def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
+    """(joined code, leftover label) from the code columns: `201` `01` `02` → `2010102`
+    (a merged cell spanning several code columns counts once)."""
+    seen: list[str] = []
+    last: object = None
+    for c in cols:
+        if c >= len(row):
+            continue
+        gc = row[c]
+        text = _compact(gc.text)
+        if text and not (gc.cell is not None and gc.cell is last):
+            seen.append(text)
+        last = gc.cell
+    joined = "".join(seen)
+    if seen and all(p.isdigit() for p in seen):
+        return joined, ""
+    return "", seen[0] if seen else ""
+
+
+def _label(row: list[GridCell], cols: list[int], r: int) -> str:
+    """The label cells of a printed line joined by `/`; a merged cell carried down from a line
+    above (a category spanning its items) and a cell spanning several columns count once."""
+    out: list[str] = []
+    used: list[object] = []
+    for c in cols:
+        if c >= len(row):
+            continue
+        gc = row[c]
+        text = _compact(gc.text)
+        if not text or (gc.cell is not None and any(gc.cell is u for u in used)):
+            continue
+        if gc.cell is not None and gc.cell.row < r and gc.cell.row_span > 1 and out == [] and len(cols) > 1:
+            used.append(gc.cell)
+            continue
+        used.append(gc.cell)
+        if not out or out[-1] != text:
+            out.append(text)
+    return "/".join(out)
+
+
+def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple[Columns, ParsedGrid]:
+    """Rows of one part of a table; a part without its own header reuses `columns`."""
+    grid = _repair_straddles(grid_of(table))
+    n_header = header_rows(grid)
+    cols = columns if n_header == 0 and columns is not None else column_roles(grid, n_header)
+    rows: list[TableRow] = []
+    spans: list[dict[str, SourceSpan]] = []
+    any_value = False
+    per_side: list[list[tuple[TableRow, dict[str, SourceSpan]]]] = [[] for _ in cols.segments]
+    for r, row in enumerate(grid[n_header:], start=n_header):
+        if is_column_number_row(row):
+            continue
+        first = _compact(next((c.text for c in row if c.text.strip()), ""))
+        if first.startswith(("注", "说明")) and not _is_amount(first):
+            continue
+        label_cells: list[tuple[object, int, int]] = []
+        for s, seg in enumerate(cols.segments):
+            cells_here = [row[c].cell for c in seg.labels if c < len(row) and row[c].text.strip()]
+            code, rest = _code(row, seg.code)
+            name = _label(row, seg.labels, r)
+            if rest and not name:
+                name = rest
+            values: dict[str, Decimal | None] = {}
+            cell_spans: dict[str, SourceSpan] = {}
+            for c, col_name in seg.values:
+                gc = row[c] if c < len(row) else None
+                amount = printed_amount(gc.text, unit) if gc and gc.text else None
+                values[col_name] = amount
+                span = gc.span() if gc else None
+                if amount is not None and span is not None:
+                    cell_spans[col_name] = span
+            has_value = any(v is not None for v in values.values())
+            if not code and not name and not has_value:
+                continue
+            any_value = any_value or has_value
+            model = TableRow(
+                code=code if is_code(code) else (code or None),
+                name=name or None,
+                side=seg.side,
+                values=values,
+            )
+            earlier = next(((ps, pi) for u, ps, pi in label_cells if any(c is u for c in cells_here)), None)
+            if earlier is not None and per_side[earlier[0]][earlier[1]][0].side == seg.side:
+                # A full-width line (its label spans both groups of a side) is one row: merge the values.
+                first_model, first_spans = per_side[earlier[0]][earlier[1]]
+                merged = {k: v if v is not None else values.get(k) for k, v in first_model.values.items()}
+                merged.update({k: v for k, v in values.items() if k not in merged})
+                per_side[earlier[0]][earlier[1]] = (
+                    first_model.model_copy(update={"values": merged}),
+                    {**cell_spans, **first_spans},
+                )
+                continue
+            label_cells += [(c, s, len(per_side[s])) for c in cells_here]
+            per_side[s].append((model, cell_spans))
+    for side_rows in per_side:
+        for model, cell_spans in side_rows:
+            rows.append(model)
+            spans.append(cell_spans)
+    return cols, ParsedGrid(columns=cols.names, rows=rows, spans=spans, any_value=any_value)

@@ -1,0 +1,166 @@
+"""Finding a budget's standard tables: each table's title (whatever its number label),
+its unit line, its parts across pages, and the note that says it is empty."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.core.types import Block, Heading, Paragraph, SourceSpan, Table, TableBlock
+from extractor.extract.rules.budget_grid import Columns, parse_rows
+from extractor.schemas import BudgetTable, TableRow
+from extractor.schemas.budget import BudgetTableId
+from extractor.vocab import budget as vocab
+
+_NUMBER = re.compile(vocab.TABLE_NUMBER)
+_NUMBER_ONLY = re.compile(vocab.TABLE_NUMBER_ONLY)
+_TITLE_END = re.compile(vocab.TABLE_TITLE_ENDS)
+_HEADER_LINE = re.compile(vocab.HEADER_LINE)
+_UNIT = re.compile(vocab.UNIT)
+_EMPTY = re.compile(vocab.EMPTY_NOTE)
+_TITLE_WINDOW = 8
+"""A title opens the next table only within this many blocks (a contents page lists titles too)."""
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def table_id(title: str) -> tuple[bool, BudgetTableId | None]:
+    """(is a budget table title, canonical id or None for a table that is none of the standard ones)."""
+    for canonical, required, excluded in vocab.TABLE_TITLES:
+        if all(w in title for w in required) and not any(w in title for w in excluded):
+            return True, canonical  # type: ignore[return-value]
+    return False, None
+
+
+def title_of(text: str) -> str | None:
+    """The title a line prints, without its number label, or None when the line is no table title."""
+    compact = _compact(text)
+    stripped = _NUMBER.sub("", compact, count=1)
+    if not stripped or len(stripped) > vocab.MAX_TITLE_CHARS or "。" in stripped:
+        return None
+    if not _TITLE_END.search(stripped):
+        return None
+    return stripped if table_id(stripped)[0] else None
+
+
+@dataclass
+class _Found:
+    id: BudgetTableId | None
+    title: str
+    unit: str
+    parts: list[Table] = field(default_factory=list)
+    note: str | None = None
+    note_span: SourceSpan | None = None
+
+
+def _text_span(block: Heading | Paragraph) -> SourceSpan:
+    return block.span if isinstance(block, Heading) else block.spans[0]
+
+
+def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
+    found: list[_Found] = []
+    pending: tuple[str, int] | None = None
+    unit: str | None = None
+    previous = ""
+    since_table = 0
+    for i, block in enumerate(blocks):
+        if isinstance(block, TableBlock):
+            if pending is not None and i - pending[1] <= _TITLE_WINDOW:
+                _, canonical = table_id(pending[0])
+                found.append(_Found(id=canonical, title=pending[0], unit=unit or default_unit))
+                found[-1].parts.append(block.table)
+            elif found and since_table <= 4 and found[-1].note is None:
+                found[-1].parts.append(block.table)  # a continuation (page break) of the last table
+            pending, unit, since_table, previous = None, None, 0, ""
+            continue
+        assert isinstance(block, Heading | Paragraph)
+        text = _compact(block.text)
+        since_table += 1
+        unit_match = _UNIT.search(text)
+        if unit_match:
+            unit = unit_match.group(1)
+        if _HEADER_LINE.match(text) or _NUMBER_ONLY.match(text) or unit_match:
+            continue
+        note = _EMPTY.search(text) if len(text) <= vocab.EMPTY_NOTE_MAX_CHARS else None
+        if note and found and found[-1].note is None and pending is None:
+            found[-1].note, found[-1].note_span = text, _text_span(block)
+            continue
+        title = title_of(text) or (title_of(previous + text) if previous else None)
+        if title:
+            pending, unit = (title, i), unit
+        previous = text if len(text) <= vocab.MAX_TITLE_CHARS else ""
+    return found
+
+
+def _merge_parts(item: _Found) -> tuple[list[str], list[TableRow], dict[str, SourceSpan], bool, list[int]]:
+    columns: Columns | None = None
+    rows: list[TableRow] = []
+    evidence: dict[str, SourceSpan] = {}
+    any_value = False
+    pages: list[int] = []
+    names: list[str] = []
+    for part in item.parts:
+        parsed_cols, parsed = parse_rows(part, item.unit, columns)
+        columns = columns or parsed_cols
+        names += [n for n in parsed.columns if n not in names]
+        for row, spans in zip(parsed.rows, parsed.spans, strict=True):
+            for col, span in spans.items():
+                evidence[f"rows[{len(rows)}].values.{col}"] = span
+            rows.append(row)
+        any_value = any_value or parsed.any_value
+        pages += [p for p in part.pages if p not in pages]
+    return names, rows, evidence, any_value, pages
+
+
+def _side_order(
+    rows: list[TableRow], evidence: dict[str, SourceSpan]
+) -> tuple[list[TableRow], dict[str, SourceSpan]]:
+    """Two-sided tables list every 收入 row before every 支出 row, whatever the page split."""
+    sides = list(dict.fromkeys(r.side for r in rows))
+    if len(sides) <= 1:
+        return rows, evidence
+    order = sorted(range(len(rows)), key=lambda i: (sides.index(rows[i].side), i))
+    remap = {old: new for new, old in enumerate(order)}
+
+    def renumber(key: str) -> str:
+        m = re.match(r"rows\[(\d+)\](.*)", key)
+        return f"rows[{remap[int(m.group(1))]}]{m.group(2)}" if m else key
+
+    return [rows[i] for i in order], {renumber(k): v for k, v in evidence.items()}
+
+
+def budget_tables(
+    blocks: list[Block], default_unit: str = "万元"
+) -> tuple[list[BudgetTable], dict[str, SourceSpan]]:
+    """The standard tables in document order, one per canonical id (the first wins), with the
+    evidence of every printed value keyed `tables[i].rows[j].values.<column>`."""
+    tables: list[BudgetTable] = []
+    evidence: dict[str, SourceSpan] = {}
+    items: list[_Found] = []
+    for item in _locate(blocks, default_unit):
+        if items and item.id == items[-1].id and items[-1].note is None:
+            items[-1].parts += item.parts  # the title repeated on the next page
+        else:
+            items.append(item)
+    for item in items:
+        if item.id is None or any(t.id == item.id for t in tables):
+            continue
+        columns, rows, spans, any_value, pages = _merge_parts(item)
+        rows, spans = _side_order(rows, spans)
+        note = item.note
+        if note is not None and not any_value:
+            rows, spans = [], {}
+        elif note is not None and any_value:
+            note = None  # a note under a table with values is a footnote, not an empty-table note
+        index = len(tables)
+        tables.append(
+            BudgetTable(
+                id=item.id, title=item.title, pages=pages, columns=columns, rows=rows, empty_note=note
+            )
+        )
+        evidence.update({f"tables[{index}].{k}": v for k, v in spans.items()})
+        if note is not None and item.note_span is not None:
+            evidence[f"tables[{index}].empty_note"] = item.note_span
+    return tables, evidence
