@@ -223,6 +223,12 @@ PREVIOUS_CLAIM = (
 SHARE_CLAIM = rf"{NUM}\s*万元[，,]?\s*占\s*{NUM}\s*[%％]"
 """`基本支出17123.19万元，占59.35%` — a share of the whole stated before it."""
 
+NARRATIVE_SUBJECT_BEFORE = (
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=[院局办厅处会部委心所站馆队室]))"
+)
+"""A total's label in the narrative opens its clause or follows the department's name (`…法院本年
+收入预算`), never another word (`财政拨款收入预算`, `基本支出预算` are other amounts)."""
+
 # Narrative amounts compared with the key figure they state (label pattern → key figure).
 NARRATIVE_VS_TABLE: list[tuple[str, str]] = [
     ("income_total", rf"收入预算(?:总计|合计)?为?\s*{NUM}\s*万元"),

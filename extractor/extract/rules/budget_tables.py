@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.core.types import Block, Heading, Paragraph, SourceSpan, Table, TableBlock
+from extractor.core.types import Block, Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
 from extractor.extract.rules.budget_grid import Columns, parse_rows
 from extractor.schemas import BudgetTable, TableRow
 from extractor.schemas.budget import BudgetTableId
@@ -59,8 +59,25 @@ def _text_span(block: Heading | Paragraph) -> SourceSpan:
     return block.span if isinstance(block, Heading) else block.spans[0]
 
 
+def _orphan_row(lines: list[Heading | Paragraph], n_cols: int) -> Table | None:
+    """The first printed line of a table's next page, which the layout left outside the table
+    (no ruling above it): short texts, one per cell, as many as the table has columns."""
+    if not lines or len(lines) != n_cols or any(len(_compact(b.text)) > 30 for b in lines):
+        return None
+    texts = [_compact(b.text) for b in lines]
+    if not any(re.fullmatch(r"-?[\d,，]+(?:\.\d+)?", t) for t in texts):
+        return None
+    spans = [_text_span(b) for b in lines]
+    cells = tuple(
+        Cell(row=0, col=c, text=t, page=s.page, bbox=s.bbox)
+        for c, (t, s) in enumerate(zip(texts, spans, strict=True))
+    )
+    return Table(n_rows=1, n_cols=n_cols, cells=cells, pages=(spans[0].page,), bbox=spans[0].bbox)
+
+
 def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
     found: list[_Found] = []
+    loose: list[Heading | Paragraph] = []
     pending: tuple[str, int] | None = None
     unit: str | None = None
     previous = ""
@@ -71,11 +88,15 @@ def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
                 _, canonical = table_id(pending[0])
                 found.append(_Found(id=canonical, title=pending[0], unit=unit or default_unit))
                 found[-1].parts.append(block.table)
-            elif found and since_table <= 4 and found[-1].note is None:
+            elif found and since_table <= 4 and found[-1].note is None and found[-1].parts:
+                orphan = _orphan_row(loose, found[-1].parts[-1].n_cols)
+                if orphan is not None and block.table.n_cols == orphan.n_cols:
+                    found[-1].parts.append(orphan)
                 found[-1].parts.append(block.table)  # a continuation (page break) of the last table
-            pending, unit, since_table, previous = None, None, 0, ""
+            pending, unit, since_table, previous, loose = None, None, 0, "", []
             continue
         assert isinstance(block, Heading | Paragraph)
+        loose.append(block)
         text = _compact(block.text)
         since_table += 1
         unit_match = _UNIT.search(text)

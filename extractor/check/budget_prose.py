@@ -1,0 +1,171 @@
+"""A budget's narrative (编制说明 / 情况说明) recomputed: year-on-year statements against their own
+arithmetic, and the amounts it states against the tables.
+
+Narrative amounts are in 万元 and rounded or truncated from the tables' figures, so a
+narrative amount agrees with a table figure within one unit of its last printed digit.
+Needs the report's paragraphs (`Context.paragraphs`): on a saved result these do not run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Literal
+
+from extractor.check.base import Context, check, fmt, ratio_finding
+from extractor.check.budget import unit_of_last_digit
+from extractor.core.types import SourceSpan
+from extractor.schemas import Budget, Evidence, Finding
+from extractor.vocab import budget as vocab
+
+BUDGET = ("budget",)
+_CHANGE = re.compile(vocab.CHANGE_CLAIM)
+_PREVIOUS = re.compile(vocab.PREVIOUS_CLAIM)
+_ITEM = re.compile(
+    r"([\u4e00-\u9fff]{2,20})（款）\s*([\u4e00-\u9fff、（）()]{2,30}?)（项）[”\"]?\s*(?:支出)?\s*"
+    + vocab.NUM
+    + r"\s*万元"
+)
+
+
+def _d(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").replace("，", ""))
+
+
+def _with_text(finding: Finding, para: SourceSpan, text: str) -> Finding:
+    quote = {"(narrative)": Evidence(page=para.page, bbox=para.bbox, text=text)}
+    return finding.model_copy(update={"evidence": {**finding.evidence, **quote}})
+
+
+def _sign(word: str) -> int:
+    return vocab.CHANGE_WORDS.get(word, 1)
+
+
+@check(
+    "budget.prose_change",
+    BUDGET,
+    "error",
+    "比上年增加 A 万元，增长 P%: P = A / (本年 ∓ A); 执行数 → 预算 change",
+)
+def year_on_year(ctx: Context) -> Iterator[Finding]:
+    for para in ctx.paragraphs:
+        covered: list[tuple[int, int]] = []
+        for m in _PREVIOUS.finditer(para.text):
+            covered.append(m.span())
+            previous, current, pct = _d(m.group(1)), _d(m.group(2)), _d(m.group(5))
+            delta = abs(current - previous)
+            if m.group(4):
+                yield _with_text(
+                    _delta_finding(ctx, m.group(0), previous, current, _d(m.group(4))), para, m.group(0)
+                )
+            f = ratio_finding(
+                ctx,
+                "budget.prose_change",
+                "error",
+                f"“{m.group(0)[:50]}…”",
+                ("(narrative)", pct),
+                ("(narrative)", delta),
+                ("(narrative)", previous),
+            )
+            yield _with_text(f, para, m.group(0))
+        for m in _CHANGE.finditer(para.text):
+            if any(a <= m.start() < b for a, b in covered) or not m.group(3):
+                continue
+            current, delta, pct = _d(m.group(1)), _d(m.group(3)), _d(m.group(4))
+            previous = current - _sign(m.group(2)) * delta
+            if previous <= 0:
+                continue
+            f = ratio_finding(
+                ctx,
+                "budget.prose_change",
+                "error",
+                f"“{m.group(0)[:50]}…” (上年 = {fmt(previous)})",
+                ("(narrative)", pct),
+                ("(narrative)", delta),
+                ("(narrative)", previous),
+            )
+            yield _with_text(f, para, m.group(0))
+
+
+def _delta_finding(ctx: Context, text: str, previous: Decimal, current: Decimal, delta: Decimal) -> Finding:
+    expected = abs(current - previous)
+    tolerance = unit_of_last_digit(previous) + unit_of_last_digit(current)
+    ok = abs(expected - delta) <= tolerance
+    status: Literal["pass", "fail"] = "pass" if ok else "fail"
+    return ctx.finding(
+        "budget.prose_change",
+        "error",
+        status,
+        f"“{text[:50]}…”: {fmt(current)} − {fmt(previous)} = {fmt(expected)}, printed {fmt(delta)}",
+        fmt(expected),
+        fmt(delta),
+        fmt(tolerance),
+        ["(narrative)"],
+    )
+
+
+def _narrative_vs(
+    ctx: Context,
+    label: str,
+    stated: Decimal,
+    path: str,
+    value: Decimal,
+    para: SourceSpan,
+    text: str,
+    severity: Literal["error", "warning"] = "error",
+) -> Finding:
+    tolerance = unit_of_last_digit(stated) + unit_of_last_digit(value)
+    diff = abs(stated - value)
+    status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
+    message = f"{label}: the narrative states {fmt(stated)} 万元, the tables {fmt(value)}"
+    f = ctx.finding(
+        "budget.prose_vs_table",
+        severity,
+        status,
+        message,
+        fmt(value),
+        fmt(stated),
+        fmt(tolerance),
+        [path, "(narrative)"],
+    )
+    return _with_text(f, para, text)
+
+
+@check("budget.prose_vs_table", BUDGET, "error", "an amount the narrative states agrees with the tables")
+def prose_vs_table(ctx: Context) -> Iterator[Finding]:
+    report = ctx.report
+    assert isinstance(report, Budget)
+    for key, pattern in vocab.NARRATIVE_VS_TABLE:
+        value = getattr(report.key_figures, key)
+        if value is None:
+            continue
+        for para in ctx.paragraphs:
+            for m in re.finditer(vocab.NARRATIVE_SUBJECT_BEFORE + pattern, para.text):
+                before = para.text[max(0, m.start() - 10) : m.start()]
+                if re.search(r"(?:比|较|与)(?:上年|\d{4}年)|执行数|增加|减少", before):
+                    continue
+                yield _narrative_vs(
+                    ctx, key, _d(m.group(1)), f"key_figures.{key}", value, para, m.group(0), "warning"
+                )
+    # 款/项 items (`法院（款）行政运行（项）支出11786.92万元`) against the 功能分类 tables' rows.
+    tables = [(ti, t) for ti, t in enumerate(report.tables) if t.id == "general_budget_expenditure"]
+    for para in ctx.paragraphs:
+        for m in _ITEM.finditer(para.text):
+            kuan, xiang, stated = m.group(1), m.group(2), _d(m.group(3))
+            for ti, table in tables:
+                parents = [r.code for r in table.rows if r.code and len(r.code) == 5 and r.name == kuan]
+                rows = [
+                    (ri, r)
+                    for ri, r in enumerate(table.rows)
+                    if r.code and r.name == xiang and any(r.code.startswith(p or "") for p in parents)
+                ]
+                if len(rows) != 1 or not rows[0][1].values:
+                    continue
+                ri, row = rows[0]
+                column = next(iter(row.values))
+                value = row.values[column]
+                if value is not None:
+                    path = f"tables[{ti}].rows[{ri}].values.{column}"
+                    label = f"{kuan}（款）{xiang}（项） {row.code}"
+                    yield _narrative_vs(ctx, label, stated, path, value, para, m.group(0))
