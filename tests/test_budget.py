@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from pdfgen import FONT, TableSpec, draw_table
 
 from extractor.api import ExtractOptions, extract
 from extractor.extract.rules.budget_grid import printed_amount
 from extractor.extract.rules.budget_tables import table_id, title_of
 from extractor.schemas import Budget, ResultDocument
-from pdfgen import FONT, TableSpec, draw_table
 
 Page = tuple[list[tuple[str, float]], TableSpec | None, list[str]]
 
@@ -248,8 +248,15 @@ def test_shanghai_titles_only_yuan_landscape(tmp_path: Path) -> None:
             (6, 0, 1, 4),
         ],
     )
-    lines = [("2024年部门支出预算总表", 14), ("编制部门：上海市某区某某街道办事处", 9), ("单位：元", 9)]
-    cover = [("上海市某区2024年区级部门预算", 18), ("预算主管部门：上海市某区某某街道办事处", 12)]
+    lines: list[tuple[str, float]] = [
+        ("2024年部门支出预算总表", 14),
+        ("编制部门：上海市某区某某街道办事处", 9),
+        ("单位：元", 9),
+    ]
+    cover: list[tuple[str, float]] = [
+        ("上海市某区2024年区级部门预算", 18),
+        ("预算主管部门：上海市某区某某街道办事处", 12),
+    ]
     path = _pdf(tmp_path / "sh.pdf", [(cover, None, []), (lines, spec, [])], landscape=True)
     doc = extract(path, OPTIONS)
     budget = _budget(doc)
@@ -282,8 +289,18 @@ def test_unruled_table_and_tables_only_file(tmp_path: Path) -> None:
         widths=[120, 160, 80],
         ruled=False,
     )
-    lines = [("公开07表", 10), ("一般公共预算支出预算表", 14), ("部门：江苏省某某厅", 9), ("单位：万元", 9)]
-    first = [("公开01表", 10), ("收支预算总表", 14), ("部门：江苏省某某厅", 9), ("单位：万元", 9)]
+    lines: list[tuple[str, float]] = [
+        ("公开07表", 10),
+        ("一般公共预算支出预算表", 14),
+        ("部门：江苏省某某厅", 9),
+        ("单位：万元", 9),
+    ]
+    first: list[tuple[str, float]] = [
+        ("公开01表", 10),
+        ("收支预算总表", 14),
+        ("部门：江苏省某某厅", 9),
+        ("单位：万元", 9),
+    ]
     path = _pdf(tmp_path / "tables.pdf", [(first, _summary(), []), (lines, unruled, [])])
     budget = _budget(extract(path, OPTIONS))
     assert budget.department == "江苏省某某厅" and budget.scope == "department"
