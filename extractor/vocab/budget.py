@@ -11,8 +11,9 @@ from __future__ import annotations
 
 # --- Report titles --------------------------------------------------------------------------
 
-TITLE_PATTERN = r"(?:部门|单位)预算(?:公开)?(?:报表|报告|表|情况)?$"
-"""The end of a budget report's title (`…2017年度部门预算公开`, `…2024年单位预算`, `…部门预算公开报表`)."""
+TITLE_PATTERN = r"(?:(?:部门|单位)预算(?:公开)?(?:报表|报告|表|情况)?|预算公开(?:报表|报告)?)$"
+"""The end of a budget report's title (`…2017年度部门预算公开`, `…2024年单位预算`, `…部门预算公开报表`,
+`2018年度江苏省高级人民法院预算公开`)."""
 
 TITLE_NEEDS = (r"(?:19|20)\d{2}\s*年", r"预算公开")
 """A title also names its year or says 预算公开 (a heading `一、部门预算` alone is no title)."""
@@ -46,10 +47,12 @@ DEPARTMENT_STOP = r"金额单位|单位[:：]|单位\s*[:：]|日期|\d{4}年"
 """Where a label's value ends when other header text shares its line."""
 
 TITLE_DEPARTMENT = (
-    r"^(?:第[一二三四五六七八九十]+部分)?(?:(?:19|20)\d{2}\s*年度?)?"
-    r"(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?:(?:19|20)\d{2}\s*年度?)"
+    r"^(?:第[一二三四五六七八九十]+部分)?(?:(?:19|20)\d{2}\s*年度?)"
+    r"(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?:省级|市级|区级|县级)?(?:(?:部门|单位)预算|预算公开)",
+    r"^(?:第[一二三四五六七八九十]+部分)?(?P<dept>[\u4e00-\u9fff（）()]{2,40}?)(?:(?:19|20)\d{2}\s*年度?)",
 )
-"""A department named in the title before its year (`江苏省高级人民法院2017年度部门预算`)."""
+"""A department named in the title after or before its year (`2017年度江苏省高级人民法院部门预算`,
+`江苏省高级人民法院2017年度部门预算`)."""
 
 YEAR = r"((?:19|20)\d{2})\s*年"
 
@@ -110,7 +113,7 @@ LINE_HEADERS = ("行次", "栏次", "序号")
 SIDE_WORDS: list[tuple[str, str]] = [("收入", "收入"), ("支出", "支出")]
 """Two-sided tables: a side heading containing 收入 / 支出 (`本年收入`, `财政拨款支出`) names the side."""
 
-TOTAL_LABELS = ("合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计")
+TOTAL_LABELS = ("合计", "总计", "小计", "收入总计", "支出总计", "收入合计", "支出合计")
 
 # --- Key figures ----------------------------------------------------------------------------
 
@@ -187,7 +190,7 @@ NARRATIVE_FIGURES: list[tuple[str, str]] = [
     ("state_capital_appropriation_income", rf"国有资本经营预算(?:财政拨款)?收入(?:预算)?为?\s*{NUM}\s*万元"),
     ("business_income", rf"(?<!单位)事业收入(?:预算)?为?\s*{NUM}\s*万元"),
     ("operating_income", rf"事业单位经营收入(?:预算)?为?\s*{NUM}\s*万元"),
-    ("other_income", rf"其他收入(?:预算)?为?\s*{NUM}\s*万元"),
+    ("other_income", rf"其他(?:收入|资金)(?:收入)?(?:预算)?(?:总计)?为?\s*{NUM}\s*万元"),
     ("carryover", rf"上年结转(?:和结余)?(?:资金)?为?\s*{NUM}\s*万元"),
     ("basic_expenditure", rf"基本支出(?:预算数?)?为?\s*{NUM}\s*万元"),
     ("project_expenditure", rf"项目支出(?:预算数?)?为?\s*{NUM}\s*万元"),
@@ -197,10 +200,10 @@ NARRATIVE_FIGURES: list[tuple[str, str]] = [
     ("overseas_budget", rf"因公出国\s*[（(]境[)）]\s*费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
     ("reception_budget", rf"公务接待费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
     ("vehicle_budget", rf"公务用车购置及运行(?:维护)?费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
-    ("vehicle_purchase_budget", rf"公务用车购置(?:费)?(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
+    ("vehicle_purchase_budget", rf"公务用车购置(?:费)?(?:预算)?(?:支出)?数?为?\s*{NUM}\s*万元"),
     ("vehicle_operation_budget", rf"公务用车运行(?:维护)?费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
     ("operating_funds", rf"机关运行经费(?:预算)?(?:支出)?(?:预算)?为?\s*{NUM}\s*万元"),
-    ("procurement_total", rf"政府采购(?:预算)?(?:总额)?(?:合计)?为?\s*{NUM}\s*万元"),
+    ("procurement_total", rf"政府采购(?:支出)?(?:预算)?(?:总额)?(?:合计)?为?\s*{NUM}\s*万元"),
 ]
 
 # --- Narrative claims the checks recompute --------------------------------------------------
@@ -224,10 +227,14 @@ SHARE_CLAIM = rf"{NUM}\s*万元[，,]?\s*占\s*{NUM}\s*[%％]"
 """`基本支出17123.19万元，占59.35%` — a share of the whole stated before it."""
 
 NARRATIVE_SUBJECT_BEFORE = (
-    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=[院局办厅处会部委心所站馆队室]))"
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=年度)|(?<=\d年)|(?<=一般公共预算)"
+    r"|(?<=[院局办厅处会部门位委心所站馆队室]))"
 )
 """A total's label in the narrative opens its clause or follows the department's name (`…法院本年
 收入预算`), never another word (`财政拨款收入预算`, `基本支出预算` are other amounts)."""
+
+NARRATIVE_NOT_AFTER = r"(?:比|较|与)(?:上年|\d{4}年)|增加|减少|增长|下降|执行数"
+"""An amount right after these words is a change or last year's figure, not this budget's."""
 
 # Narrative amounts compared with the key figure they state (label pattern → key figure).
 NARRATIVE_VS_TABLE: list[tuple[str, str]] = [

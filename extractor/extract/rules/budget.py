@@ -18,7 +18,7 @@ _ORDINAL = re.compile(
 )
 _UNIT = re.compile(vocab.UNIT)
 _YEAR = re.compile(vocab.YEAR)
-_TITLE_DEPT = re.compile(vocab.TITLE_DEPARTMENT)
+_TITLE_DEPT = [re.compile(p) for p in vocab.TITLE_DEPARTMENT]
 _COVER_BLOCKS = 12
 
 
@@ -46,10 +46,16 @@ def scope_of(title: str, blocks: list[Block]) -> str | None:
     for scope, words in vocab.SCOPE_WORDS.items():
         if any(w in _compact(title) for w in words):
             return scope
-    for text, _ in _texts(blocks):
+    texts = _texts(blocks)
+    for text, _ in texts:
         for scope, labels in vocab.SCOPE_LABELS.items():
             if any(re.match(rf"^{label}[:：]", text) for label in labels):
                 return scope
+    for text, _ in texts:  # a part heading (第二部分 …年度部门预算表)
+        if len(text) <= 40:
+            for scope, words in vocab.SCOPE_WORDS.items():
+                if any(w in text for w in words):
+                    return scope
     return None
 
 
@@ -71,7 +77,7 @@ def department_of(title: str, blocks: list[Block]) -> tuple[str | None, SourceSp
     if labelled:
         return max(labelled, key=lambda v: len(v[0]))
     compact = _compact(title)
-    m = _TITLE_DEPT.search(compact)
+    m = next((m for p in _TITLE_DEPT if (m := p.search(compact))), None)
     if m and len(m.group("dept")) >= 2:
         dept = m.group("dept")
         title_span = next((s for t, s in texts[:_COVER_BLOCKS] if dept[:4] in t), None)
@@ -200,16 +206,34 @@ def _figures_from_narrative(blocks: list[Block], filled: Filled) -> None:
         path = f"key_figures.{key}"
         if filled.get(path) is not None:
             continue
-        for match in find_in_blocks(prose, re.compile(pattern)):
-            if re.search(r"(?:比|较|与)(?:上年|\d{4}年)", match.before[-8:]):
+        for match in find_in_blocks(prose, re.compile(vocab.NARRATIVE_SUBJECT_BEFORE + pattern)):
+            if re.search(vocab.NARRATIVE_NOT_AFTER, match.before[-8:]):
                 continue
             value = Decimal(match.groups[0].replace(",", "").replace("，", ""))
             filled.put(path, value, match.span)
             break
 
 
+def cover_title(blocks: list[Block]) -> str:
+    """The headings that open the first page, joined (a title set over several lines)."""
+    first_page = None
+    parts: list[str] = []
+    for block in blocks[:_COVER_BLOCKS]:
+        if not isinstance(block, Heading) or block.level > 1:
+            break
+        first_page = first_page or block.span.page
+        text = _compact(block.text)
+        if block.span.page != first_page or text in ("目录", "目 录") or re.match(vocab.HEADER_LINE, text):
+            break
+        parts.append(text)
+    return "".join(parts)
+
+
 def extract_budget(blocks: list[Block], base: dict[str, Any], title: str) -> Budget:
     """A Budget from the blocks of its segment; `base` holds pages and any shared evidence."""
+    cover = cover_title(blocks)
+    if len(cover) > len(title) and title in cover and len(cover) <= 80:
+        title = cover  # the segment's title is the last line of a title set over several
     unit, unit_span = unit_of(blocks)
     tables, spans = budget_tables(blocks, unit or "万元")
     table_evidence = {k: to_evidence(v) for k, v in spans.items()}

@@ -9,6 +9,7 @@ by its content (an amount, a code, a total label or an ordinal), never by a deci
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,6 +44,15 @@ def _compact(text: str) -> str:
 # --- Cells set across a column border ------------------------------------------------------
 
 
+def _run_start(c: int, k: int, empty: Callable[[int], bool]) -> int | None:
+    """Where k amounts set as one text run belong: the run of k cells holding cell c (where the
+    run's centre was read) whose other cells are empty, centred as near c as possible."""
+    starts = [s for s in range(c - k + 1, c + 1) if all(i == c or empty(i) for i in range(s, s + k))]
+    if not starts:
+        return None
+    return min(starts, key=lambda s: (abs(s + (k - 1) / 2 - c), -s))
+
+
 def _repair_straddles(rows: list[list[GridCell]]) -> list[list[GridCell]]:
     """Move an amount printed in the same text run as its neighbour's label back into the
     empty cell it belongs to (`9,501,164 一、一般公共服务` → `9,501,164` | `一、一般公共服务`)."""
@@ -58,12 +68,10 @@ def _repair_straddles(rows: list[list[GridCell]]) -> list[list[GridCell]]:
 
             amounts = [t for t in tokens if _is_amount(t)]
             if len(amounts) == len(tokens):
-                if all(empty(c + k) for k in range(1, len(tokens))):
+                start = _run_start(c, len(tokens), empty)
+                if start is not None:
                     for k, tok in enumerate(tokens):
-                        row[c + k] = GridCell(text=tok, cell=gc.cell)
-                elif all(empty(c - k) for k in range(1, len(tokens))):
-                    for k, tok in enumerate(reversed(tokens)):
-                        row[c - k] = GridCell(text=tok, cell=gc.cell)
+                        row[start + k] = GridCell(text=tok, cell=gc.cell)
             elif _is_amount(tokens[0]) and not any(_is_amount(t) for t in tokens[1:]) and empty(c - 1):
                 row[c - 1] = GridCell(text=tokens[0], cell=gc.cell)
                 row[c] = GridCell(text=" ".join(tokens[1:]), cell=gc.cell)
