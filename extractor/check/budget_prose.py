@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
+from extractor.check import prose
 from extractor.check.base import Context, check, fmt, ratio_finding
 from extractor.check.budget import unit_of_last_digit
 from extractor.core.types import SourceSpan
-from extractor.schemas import Budget, Evidence, Finding
+from extractor.schemas import Budget, Evidence, Finding, TableRow
 from extractor.vocab import budget as vocab
 
 BUDGET = ("budget",)
@@ -155,11 +156,15 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
             kuan, xiang, stated = m.group(1), m.group(2), _d(m.group(3))
             for ti, table in tables:
                 parents = [r.code for r in table.rows if r.code and len(r.code) == 5 and r.name == kuan]
-                rows = [
+                children = [
                     (ri, r)
                     for ri, r in enumerate(table.rows)
-                    if r.code and r.name == xiang and any(r.code.startswith(p or "") for p in parents)
+                    if r.code and len(r.code) == 7 and any(r.code.startswith(p or "") for p in parents)
                 ]
+                rows = [(ri, r) for ri, r in children if r.name == xiang]
+                if not rows:
+                    yield from _name_differs(ctx, ti, children, kuan, xiang, stated, para, m.group(0))
+                    continue
                 if len(rows) != 1 or not rows[0][1].values:
                     continue
                 ri, row = rows[0]
@@ -169,3 +174,79 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                     path = f"tables[{ti}].rows[{ri}].values.{column}"
                     label = f"{kuan}（款）{xiang}（项） {row.code}"
                     yield _narrative_vs(ctx, label, stated, path, value, para, m.group(0))
+
+
+def _name_differs(
+    ctx: Context,
+    ti: int,
+    children: list[tuple[int, TableRow]],
+    kuan: str,
+    xiang: str,
+    stated: Decimal,
+    para: SourceSpan,
+    text: str,
+) -> Iterator[Finding]:
+    """A 项 the narrative names under a 款 that prints no such 项, while exactly one 项 of that 款
+    carries the stated amount: the narrative misnames it (`一般行政事务管理` for `一般行政管理事务`)."""
+    same = [
+        (ri, r)
+        for ri, r in children
+        if r.values
+        and (v := next(iter(r.values.values()))) is not None
+        and abs(v - stated) <= unit_of_last_digit(stated)
+    ]
+    if len(same) != 1:
+        return
+    ri, row = same[0]
+    column = next(iter(row.values))
+    f = ctx.finding(
+        "budget.prose_vs_table",
+        "warning",
+        "fail",
+        f"{kuan}（款）{xiang}（项）: the tables print no such 项 under {kuan}; {row.code} {row.name} carries the "
+        f"stated {fmt(stated)} 万元",
+        row.name,
+        xiang,
+        None,
+        [f"tables[{ti}].rows[{ri}].values.{column}", "(narrative)"],
+    )
+    yield _with_text(f, para, text)
+
+
+_NAMED_SHARE = re.compile(vocab.NAMED_SHARE_CLAIM)
+
+
+@check(
+    "budget.prose_share",
+    BUDGET,
+    "warning",
+    "A 万元，占 B 的 X%: X = A / B (the 决算 share check, on budgets)",
+)
+def shares(ctx: Context) -> Iterator[Finding]:
+    """The 决算 share check, with shares of a named budget total (占“三公”经费的 X%) resolved from
+    the key figures where the sentence does not state the whole."""
+    report = ctx.report
+    assert isinstance(report, Budget)
+    named: list[tuple[SourceSpan, re.Match[str], Decimal]] = []
+    for para in ctx.paragraphs:
+        for m in _NAMED_SHARE.finditer(para.text):
+            key = vocab.SHARE_BASES.get(re.sub(r"[“”\"\s]", "", m.group(2)))
+            base = getattr(report.key_figures, key) if key else None
+            if base is not None:
+                named.append((para, m, base))
+    resolved = {f"“{m.group(0)}”" for _, m, _ in named}
+    for f in prose.shares(ctx):
+        if not any(f.message.startswith(text) for text in resolved):
+            yield f
+    for para, m, base in named:
+        part, pct = _d(m.group(1)), _d(m.group(3))
+        f = ratio_finding(
+            ctx,
+            "prose.share",
+            "warning",
+            f"“{m.group(0)}” (of {fmt(base)})",
+            ("(narrative)", pct),
+            ("(narrative)", part),
+            ("(narrative)", base),
+        )
+        yield _with_text(f, para, m.group(0))

@@ -160,7 +160,7 @@ TABLE_FIGURES: list[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...]
 ]
 
 # The 三公 table's columns (one printed line): key figure ← words of the column's own heading
-# (its last path part), words that heading must not hold, words anywhere in the column path.
+# (its last path part), words that heading must not hold, words of the group heading above it.
 THREE_PUBLIC_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
     ("overseas_budget", ("出国",), (), ()),
     ("reception_budget", ("接待",), (), ()),
@@ -223,8 +223,24 @@ PREVIOUS_CLAIM = (
 )
 """`2023年当年预算执行数为54.60万元，2024年预算安排53.84万元，比2023年预算执行数减少0.76万元，下降1.39%`."""
 
-SHARE_CLAIM = rf"{NUM}\s*万元[，,]?\s*占\s*{NUM}\s*[%％]"
-"""`基本支出17123.19万元，占59.35%` — a share of the whole stated before it."""
+NAMED_SHARE_CLAIM = (
+    rf"{NUM}\s*万元[，,]?\s*(?:\S{{0,2}})?占(?:比)?\s*([^的，。；\d]{{1,10}})的\s*{NUM}\s*[%％]"
+)
+"""`因公出国（境）费支出110万元，占“三公”经费的18.85%` — a share of a named total."""
+
+SHARE_BASES = {
+    "三公经费": "three_public_budget",
+    "三公经费预算": "three_public_budget",
+    "本年支出合计": "expenditure_total",
+    "支出合计": "expenditure_total",
+    "支出预算": "expenditure_total",
+    "本年收入合计": "income_total",
+    "收入合计": "income_total",
+    "收入预算": "income_total",
+    "基本支出": "basic_expenditure",
+    "项目支出": "project_expenditure",
+}
+"""The key figure a named share is of (quotes removed from the name)."""
 
 NARRATIVE_SUBJECT_BEFORE = (
     r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=年度)|(?<=\d年)|(?<=一般公共预算)"

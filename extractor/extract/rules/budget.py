@@ -181,7 +181,7 @@ def _three_public(ti: int, table: BudgetTable, evidence: dict[str, Evidence], fi
                 for c in table.columns
                 if all(w in c.split("/")[-1] for w in own)
                 and not any(w in c.split("/")[-1] for w in excluded)
-                and all(w in c for w in anywhere)
+                and all(w in (c.split("/")[-2] if "/" in c else "") for w in anywhere)
             ),
             None,
         )
