@@ -97,10 +97,12 @@ def _starts_data(row: list[GridCell]) -> bool:
 
 
 def header_rows(rows: list[list[GridCell]]) -> int:
+    """Rows before the first data row; a short part with no data row is all header (a table's
+    heading rows left alone at the foot of a page)."""
     for i, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
         if _starts_data(row):
             return i
-    return 0
+    return len(rows) if len(rows) <= MAX_HEADER_ROWS else 0
 
 
 @dataclass
@@ -108,6 +110,11 @@ class Columns:
     """Roles of a table's columns, split into sides (a two-sided table has two or three)."""
 
     segments: list[_Side] = field(default_factory=list)
+    n_cols: int = 0
+    header: list[list[GridCell]] = field(default_factory=list)
+    """The header rows read, for a part on the next page that repeats none of them."""
+    header_only: bool = False
+    """The part printed header rows and nothing else."""
 
     @property
     def names(self) -> list[str]:
@@ -204,7 +211,7 @@ def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
     else:
         for seg in sides:
             seg.side = None
-    return Columns(segments=sides)
+    return Columns(segments=sides, n_cols=n_cols, header=[list(r) for r in rows[:n_header]])
 
 
 # --- Rows -----------------------------------------------------------------------------------
@@ -219,8 +226,9 @@ class ParsedGrid:
 
 
 def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
-    """(joined code, leftover label) from the code columns: `201` `01` `02` → `2010102`
-    (a merged cell spanning several code columns counts once)."""
+    """(joined code, leftover label) from the code columns: `201` `01` `02` → `2010102`; a 款 or
+    项 printed without its leading zero (`301` `2`, an Excel export) is two digits (`30102`).
+    A merged cell spanning several code columns counts once."""
     seen: list[str] = []
     last: object = None
     for c in cols:
@@ -231,9 +239,10 @@ def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
         if text and not (gc.cell is not None and gc.cell is last):
             seen.append(text)
         last = gc.cell
-    joined = "".join(seen)
     if seen and all(p.isdigit() for p in seen):
-        return joined, ""
+        if len(seen) > 1:
+            seen = [seen[0], *(p.zfill(2) for p in seen[1:])]
+        return "".join(seen), ""
     return "", seen[0] if seen else ""
 
 
@@ -258,11 +267,42 @@ def _label(row: list[GridCell], cols: list[int], r: int) -> str:
     return "/".join(out)
 
 
+def _stretch(header: list[list[GridCell]], n_cols: int) -> list[list[GridCell]] | None:
+    """Header rows printed over fewer, wider columns (`收入 | 支出` above four columns)."""
+    width = len(header[0]) if header else 0
+    if not width or n_cols % width or n_cols == width:
+        return None
+    k = n_cols // width
+    return [[gc for gc in row for _ in range(k)] for row in header]
+
+
+def _align_right(grid: list[list[GridCell]], n_cols: int) -> list[list[GridCell]]:
+    """A part with fewer columns than a table that opens with code columns (its 合计 label merged
+    over them) lines up with the table's value columns at the right edge."""
+    return [[GridCell(text="", cell=None)] * (n_cols - len(row)) + row for row in grid]
+
+
 def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple[Columns, ParsedGrid]:
-    """Rows of one part of a table; a part without its own header reuses `columns`."""
+    """Rows of one part of a table. A part without its own header reuses `columns` (the table's
+    columns so far); a part after one that printed only header rows takes those rows first."""
     grid = _repair_straddles(grid_of(table))
     n_header = header_rows(grid)
-    cols = columns if n_header == 0 and columns is not None else column_roles(grid, n_header)
+    if columns is not None and n_header == 0:
+        cols = columns
+        starts_with_code = bool(
+            columns.segments and columns.segments[0].code and columns.segments[0].code[0] == 0
+        )
+        if grid and len(grid[0]) < columns.n_cols and starts_with_code:
+            grid = _align_right(grid, columns.n_cols)
+    elif columns is not None and columns.header_only:
+        lead = _stretch(columns.header, len(grid[0]) if grid else 0)
+        if lead is not None:
+            grid = lead + grid
+            n_header += len(lead)
+        cols = column_roles(grid, n_header)
+    else:
+        cols = column_roles(grid, n_header)
+    cols.header_only = bool(grid) and n_header == len(grid)
     rows: list[TableRow] = []
     spans: list[dict[str, SourceSpan]] = []
     any_value = False

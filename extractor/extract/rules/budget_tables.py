@@ -124,7 +124,7 @@ def _merge_parts(item: _Found) -> tuple[list[str], list[TableRow], dict[str, Sou
     names: list[str] = []
     for part in item.parts:
         parsed_cols, parsed = parse_rows(part, item.unit, columns)
-        columns = columns or parsed_cols
+        columns = parsed_cols if columns is None or columns.header_only else columns
         names += [n for n in parsed.columns if n not in names]
         for row, spans in zip(parsed.rows, parsed.spans, strict=True):
             for col, span in spans.items():
