@@ -353,6 +353,14 @@ def test_narrative_only_budget(tmp_path: Path) -> None:
         ("收入预算总表", "income"),
         ("支出预算总表", "expenditure"),
         ("财政拨款支出预算表", None),
+        # 总体情况表 / 情况表 (Beijing, Guangdong …)
+        ("2025年部门收支总体情况表", "income_expenditure_summary"),
+        ("部门收入总体情况表", "income"),
+        ("部门支出总体情况表", "expenditure"),
+        ("财政拨款收支总体情况表", "appropriation_summary"),
+        ("一般公共预算支出情况表", "general_budget_expenditure"),
+        ("政府性基金预算支出情况表", "gov_fund_expenditure"),
+        ("一般公共预算“三公”经费支出情况表", "three_public"),
     ],
 )
 def test_title_to_canonical_id(title: str, expected: str | None) -> None:

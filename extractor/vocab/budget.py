@@ -65,16 +65,17 @@ TABLE_TITLES: list[tuple[str | None, tuple[str, ...], tuple[str, ...]]] = [
     ("project_goals", ("绩效目标",), ()),
     ("project_goals", ("项目支出", "绩效"), ()),
     ("operating_funds", ("机关运行经费",), ()),
-    ("state_capital_expenditure", ("国有资本经营", "支出"), ("收支总表", "收支预算总表")),
-    ("gov_fund_expenditure", ("政府性基金", "支出"), ("收支总表", "收支预算总表")),
+    ("state_capital_expenditure", ("国有资本经营", "支出"), ("收支",)),
+    ("gov_fund_expenditure", ("政府性基金", "支出"), ("收支",)),
     ("general_budget_basic", ("一般公共预算", "基本支出"), ()),
     ("general_budget_expenditure", ("一般公共预算", "支出"), ("收支",)),
     ("appropriation_summary", ("财政拨款", "收支"), ()),
     # 财政拨款支出预算表 / 财政拨款基本支出预算表 (Jiangsu 五/六): not one of the canonical tables.
     (None, ("财政拨款", "支出"), ()),
-    ("income_expenditure_summary", ("收支", "总表"), ()),
-    ("income", ("收入", "总表"), ()),
-    ("expenditure", ("支出", "总表"), ()),
+    # 总表 (Jiangsu, Shanghai) or 总体情况表 (Beijing, Guangdong …).
+    ("income_expenditure_summary", ("收支", "总"), ()),
+    ("income", ("收入", "总"), ()),
+    ("expenditure", ("支出", "总"), ()),
 ]
 TABLE_TITLE_ENDS = r"(?:预算|收支|收入|支出|经费|采购|目标)[^。；，,]{0,12}表(?:[（(][^）)]{1,12}[）)])?$"
 """A line is a table title when it ends like one (`…预算表`, `…总表`, `…预算表（经济科目）`)."""
