@@ -204,3 +204,24 @@ def test_narrative_amount_against_the_tables() -> None:
         _budget([table]), "“社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”738.66万元"
     )
     assert [(f.status, f.severity) for f in bad if f.check == "budget.prose_vs_table"] == [("fail", "error")]
+
+
+def test_a_blank_part_makes_a_failed_sum_a_warning() -> None:
+    """A 项 whose cell is blank while its 款 does not add up: the blank may be an unread value."""
+    rows = [
+        _row("对个人和家庭的补助", "303", 金额="3899.25"),
+        _row("离休费", "30301", 金额="300.06"),
+        _row("住房公积金", "30311", 金额=None),
+        _row("提租补贴", "30312", 金额="1235.41"),
+    ]
+    table = BudgetTable(
+        id="general_budget_basic", title="一般公共预算基本支出预算表", columns=["金额"], rows=rows
+    )
+    fails = _fails(_findings(_budget([table])), "budget.code_hierarchy")
+    assert [f.severity for f in fails] == ["warning"] and "blank" in fails[0].message
+    rows[2] = _row("住房公积金", "30311", 金额="621.28")
+    complete = _findings(_budget([table.model_copy(update={"rows": rows})]))
+    assert _fails(complete, "budget.code_hierarchy") == []
+    rows[2] = _row("住房公积金", "30311", 金额="600.00")
+    wrong = _fails(_findings(_budget([table.model_copy(update={"rows": rows})])), "budget.code_hierarchy")
+    assert [f.severity for f in wrong] == ["error"]

@@ -135,12 +135,15 @@ def code_hierarchy(ctx: Context) -> Iterator[Finding]:
             total = next(((ri, r) for ri, r in rows if not r.code and _label(r) in ("合计", "总计")), None)
             top = min(len(r.code or "") for _, r in coded)
             for column in dict.fromkeys(c for _, r in coded for c in r.values):
-                groups: list[tuple[Term, list[Term], str]] = []
+                groups: list[tuple[Term, list[Term | None], str]] = []
                 if total is not None and (head := _term(ti, total[0], total[1], column)):
-                    parts = _present(
-                        [_term(ti, ri, r, column) for ri, r in coded if len(r.code or "") == top]
+                    groups.append(
+                        (
+                            head,
+                            [_term(ti, ri, r, column) for ri, r in coded if len(r.code or "") == top],
+                            "合计",
+                        )
                     )
-                    groups.append((head, parts, "合计"))
                 for ri, parent in coded:
                     code = parent.code or ""
                     head = _term(ti, ri, parent, column)
@@ -150,12 +153,26 @@ def code_hierarchy(ctx: Context) -> Iterator[Finding]:
                         if (r.code or "").startswith(code) and len(r.code or "") == len(code) + 2
                     ]
                     if head and any(c is not None for c in children):
-                        groups.append((head, _present(children), f"{code} {parent.name or ''}"))
+                        groups.append((head, children, f"{code} {parent.name or ''}"))
                 for head, parts, label in groups:
-                    if parts:
-                        yield budget_sum(
-                            ctx, "budget.code_hierarchy", f"{table.title} {label} / {column}", head, parts
+                    if any(p is not None for p in parts):
+                        f = budget_sum(
+                            ctx,
+                            "budget.code_hierarchy",
+                            f"{table.title} {label} / {column}",
+                            head,
+                            _present(parts),
                         )
+                        yield _blank_part_warning(f) if None in parts else f
+
+
+def _blank_part_warning(finding: Finding) -> Finding:
+    """A sum that fails while one of its parts is blank: the blank may be a value the page prints
+    but the reader missed (text outside the page box), so it is a warning to look at, not an error."""
+    if finding.status != "fail" or finding.severity != "error":
+        return finding
+    note = "; a part is blank (printed blank, or not read): look at it"
+    return finding.model_copy(update={"severity": "warning", "message": finding.message + note})
 
 
 # --- The two sides of the 收支总表 and the 财政拨款收支总表 -------------------------------------------

@@ -161,7 +161,7 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                     for ri, r in enumerate(table.rows)
                     if r.code and len(r.code) == 7 and any(r.code.startswith(p or "") for p in parents)
                 ]
-                rows = [(ri, r) for ri, r in children if r.name == xiang]
+                rows = [(ri, r) for ri, r in children if _same_name(r.name, xiang)]
                 if not rows:
                     yield from _name_differs(ctx, ti, children, kuan, xiang, stated, para, m.group(0))
                     continue
@@ -174,6 +174,12 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                     path = f"tables[{ti}].rows[{ri}].values.{column}"
                     label = f"{kuan}（款）{xiang}（项） {row.code}"
                     yield _narrative_vs(ctx, label, stated, path, value, para, m.group(0))
+
+
+def _same_name(printed: str | None, said: str) -> bool:
+    """A 项 name as the narrative says it: `其他人大事务` for the printed `其他人大事务支出`."""
+    strip = re.compile(r"(?:支出)$")
+    return printed is not None and strip.sub("", printed) == strip.sub("", said)
 
 
 def _name_differs(

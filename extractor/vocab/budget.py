@@ -203,8 +203,8 @@ NARRATIVE_FIGURES: list[tuple[str, str]] = [
     ("vehicle_budget", rf"公务用车购置及运行(?:维护)?费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
     ("vehicle_purchase_budget", rf"公务用车购置(?:费)?(?:预算)?(?:支出)?数?为?\s*{NUM}\s*万元"),
     ("vehicle_operation_budget", rf"公务用车运行(?:维护)?费(?:预算)?(?:支出)?为?\s*{NUM}\s*万元"),
-    ("operating_funds", rf"机关运行经费(?:预算)?(?:支出)?(?:预算)?为?\s*{NUM}\s*万元"),
-    ("procurement_total", rf"政府采购(?:支出)?(?:预算)?(?:总额)?(?:合计)?为?\s*{NUM}\s*万元"),
+    ("operating_funds", rf"(?:一般公共预算)?机关运行经费(?:预算)?(?:支出)?(?:预算)?为?\s*{NUM}\s*万元"),
+    ("procurement_total", rf"政府采购(?:支出)?(?:预算)?(?:总金额|总额)?(?:合计)?为?\s*{NUM}\s*万元"),
 ]
 
 # --- Narrative claims the checks recompute --------------------------------------------------
@@ -244,7 +244,7 @@ SHARE_BASES = {
 """The key figure a named share is of (quotes removed from the name)."""
 
 NARRATIVE_SUBJECT_BEFORE = (
-    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=年度)|(?<=\d年)|(?<=一般公共预算)"
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=本年)|(?<=其中)|(?<=年度)|(?<=\d年)|(?<=\d 年)"
     r"|(?<=[院局办厅处会部门位委心所站馆队室]))"
 )
 """A total's label in the narrative opens its clause or follows the department's name (`…法院本年
