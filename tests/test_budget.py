@@ -373,3 +373,67 @@ def test_yuan_to_wan_keeps_every_digit() -> None:
     assert str(printed_amount("2,620,000", "元")) == "262.0000"
     assert printed_amount("1,467.16", "万元") == Decimal("1467.16")
     assert printed_amount("一、财政拨款", "元") is None
+
+
+def test_units_per_table_and_a_table_across_pages(tmp_path: Path) -> None:
+    """Tables in 元 beside a 三公 table in 万元 (each converted by its own unit line), and a
+    收入总表 whose header is left alone at the foot of one page and whose rows follow on the next."""
+    header = [
+        ["项目", "", "", "", "收入预算", ""],
+        ["功能分类科目编码", "", "", "功能分类科目名称", "合计", "财政拨款收入"],
+    ]
+    head_merges = [(0, 0, 1, 4), (0, 4, 1, 2), (1, 0, 1, 3)]
+    first = TableSpec(
+        rows=[*header, ["类", "款", "项", "", "", ""]],
+        widths=[40, 40, 40, 200, 110, 110],
+        merges=[*head_merges, (1, 3, 2, 1), (1, 4, 2, 1), (1, 5, 2, 1)],
+    )
+    rest = TableSpec(
+        rows=[
+            ["208", "", "", "社会保障和就业支出", "9,501,164", "9,501,164"],
+            ["208", "05", "", "行政事业单位养老支出", "9,501,164", "9,501,164"],
+            ["合计", "", "", "", "9,501,164", "9,501,164"],
+        ],
+        widths=[40, 40, 40, 200, 110, 110],
+        merges=[(2, 0, 1, 4)],
+    )
+    three = TableSpec(
+        rows=[
+            ["2024年“三公”经费预算数", "", "", "", "", ""],
+            ["合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "", ""],
+            ["", "", "", "小计", "购置费", "运行费"],
+            ["6.4", "0", "0", "6.4", "", "6.4"],
+        ],
+        widths=[90, 90, 80, 90, 70, 70],
+        merges=[(0, 0, 1, 6), (1, 0, 2, 1), (1, 1, 2, 1), (1, 2, 2, 1), (1, 3, 1, 3)],
+    )
+    title: list[tuple[str, float]] = [
+        ("2024年预算单位收入预算总表", 14),
+        ("编制单位：上海市某某福利院", 9),
+        ("单位：元", 9),
+    ]
+    pages: list[Page] = [
+        ([("上海市某某福利院2024年单位预算", 18), ("预算单位：上海市某某福利院", 12)], None, []),
+        (title, first, []),
+        ([], rest, []),
+        (
+            [("单位“三公”经费和机关运行经费预算表", 14), ("编制单位：上海市某某福利院", 9), ("单位:万元", 9)],
+            three,
+            [],
+        ),
+    ]
+    budget = _budget(extract(_pdf(tmp_path / "units.pdf", pages, landscape=True), OPTIONS))
+    assert (budget.scope, budget.unit) == ("unit", "元")
+    income = next(t for t in budget.tables if t.id == "income")
+    assert income.columns == ["收入预算/合计", "收入预算/财政拨款收入"]
+    assert [(r.code, r.name, r.values["收入预算/合计"]) for r in income.rows] == [
+        ("208", "社会保障和就业支出", Decimal("950.1164")),
+        ("20805", "行政事业单位养老支出", Decimal("950.1164")),
+        (None, "合计", Decimal("950.1164")),
+    ]
+    kf = budget.key_figures
+    assert (kf.three_public_budget, kf.vehicle_budget, kf.overseas_budget) == (
+        Decimal("6.4"),
+        Decimal("6.4"),
+        Decimal("0"),
+    )
