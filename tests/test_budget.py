@@ -437,3 +437,26 @@ def test_units_per_table_and_a_table_across_pages(tmp_path: Path) -> None:
         Decimal("6.4"),
         Decimal("0"),
     )
+
+
+def test_empty_tables_with_the_note_before_the_grid_or_instead_of_it(tmp_path: Path) -> None:
+    def head(number: str, name: str) -> list[tuple[str, float]]:
+        return [(number, 10), (name, 14), ("部门：江苏省某某厅", 9), ("单位：万元", 9)]
+
+    note_first: Page = (
+        [*head("公开07表", "政府性基金支出预算表"), ("注：本部门无政府性基金预算收支。", 9)],
+        _empty_fund(),
+        [],
+    )
+    note_only: Page = (
+        [*head("公开08表", "国有资本经营预算支出预算表"), ("本部门无国有资本经营预算，故本表为空表。", 9)],
+        None,
+        [],
+    )
+    pages: list[Page] = [(head("公开01表", "收支预算总表"), _summary(), []), note_first, note_only]
+    budget = _budget(extract(_pdf(tmp_path / "empty.pdf", pages), OPTIONS))
+    tables = {t.id: t for t in budget.tables}
+    assert tables["gov_fund_expenditure"].rows == []
+    assert tables["gov_fund_expenditure"].empty_note == "注：本部门无政府性基金预算收支。"
+    assert tables["state_capital_expenditure"].rows == []
+    assert tables["state_capital_expenditure"].empty_note == "本部门无国有资本经营预算，故本表为空表。"

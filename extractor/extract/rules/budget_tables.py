@@ -82,18 +82,29 @@ def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
     unit: str | None = None
     previous = ""
     since_table = 0
+    early_note: tuple[str, SourceSpan] | None = None
+    """A note printed between a title and its table (or instead of the table)."""
+
+    def note_only() -> None:
+        # A title with its empty-table note and no grid at all: the table is present, empty.
+        if pending is not None and early_note is not None:
+            found.append(_Found(id=table_id(pending[0])[1], title=pending[0], unit=unit or default_unit))
+            found[-1].note, found[-1].note_span = early_note
+
     for i, block in enumerate(blocks):
         if isinstance(block, TableBlock):
             if pending is not None and i - pending[1] <= _TITLE_WINDOW:
                 _, canonical = table_id(pending[0])
                 found.append(_Found(id=canonical, title=pending[0], unit=unit or default_unit))
                 found[-1].parts.append(block.table)
+                if early_note is not None:
+                    found[-1].note, found[-1].note_span = early_note
             elif found and since_table <= 4 and found[-1].note is None and found[-1].parts:
                 orphan = _orphan_row(loose, found[-1].parts[-1].n_cols)
                 if orphan is not None and block.table.n_cols == orphan.n_cols:
                     found[-1].parts.append(orphan)
                 found[-1].parts.append(block.table)  # a continuation (page break) of the last table
-            pending, unit, since_table, previous, loose = None, None, 0, "", []
+            pending, unit, since_table, previous, loose, early_note = None, None, 0, "", [], None
             continue
         assert isinstance(block, Heading | Paragraph)
         loose.append(block)
@@ -105,13 +116,18 @@ def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
         if _HEADER_LINE.match(text) or _NUMBER_ONLY.match(text) or unit_match:
             continue
         note = _EMPTY.search(text) if len(text) <= vocab.EMPTY_NOTE_MAX_CHARS else None
+        if note and pending is not None and early_note is None and i - pending[1] <= _TITLE_WINDOW:
+            early_note = (text, _text_span(block))
+            continue
         if note and found and found[-1].note is None and pending is None:
             found[-1].note, found[-1].note_span = text, _text_span(block)
             continue
         title = title_of(text) or (title_of(previous + text) if previous else None)
         if title:
-            pending, unit = (title, i), unit
+            note_only()
+            pending, early_note = (title, i), None
         previous = text if len(text) <= vocab.MAX_TITLE_CHARS else ""
+    note_only()
     return found
 
 
