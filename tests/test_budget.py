@@ -12,7 +12,7 @@ import pytest
 from pdfgen import FONT, TableSpec, draw_table
 
 from extractor.api import ExtractOptions, extract
-from extractor.extract.rules.budget_grid import printed_amount
+from extractor.extract.rules.budget_grid import printed_amount, requote
 from extractor.extract.rules.budget_tables import table_id, title_of
 from extractor.schemas import Budget, ResultDocument
 
@@ -460,3 +460,8 @@ def test_empty_tables_with_the_note_before_the_grid_or_instead_of_it(tmp_path: P
     assert tables["gov_fund_expenditure"].empty_note == "注：本部门无政府性基金预算收支。"
     assert tables["state_capital_expenditure"].rows == []
     assert tables["state_capital_expenditure"].empty_note == "本部门无国有资本经营预算，故本表为空表。"
+
+
+def test_quote_marks_read_out_of_order() -> None:
+    assert requote("“”三公经费") == "“三公”经费"
+    assert requote("“三公”经费") == "“三公”经费"

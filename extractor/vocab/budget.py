@@ -111,6 +111,9 @@ CODE_PARTS = ("类", "款", "项")
 NAME_HEADERS = ("科目名称", "项目名称", "项目", "名称", "功能科目名称")
 LINE_HEADERS = ("行次", "栏次", "序号")
 
+QUOTED_TERMS = ("三公",)
+"""Terms printed in quotes (`“三公”经费`); a text layer may put both quote marks first (`“”三公经费`)."""
+
 SIDE_WORDS: list[tuple[str, str]] = [("收入", "收入"), ("支出", "支出")]
 """Two-sided tables: a side heading containing 收入 / 支出 (`本年收入`, `财政拨款支出`) names the side."""
 

@@ -173,8 +173,15 @@ def _strip_group_heading(seg: _Side, paths: list[list[str]]) -> None:
             seg.values[i] = (col, "/".join([path[0], *path[n:]]))
 
 
+def requote(text: str) -> str:
+    """`“”三公经费` (both quote marks read first) → `“三公”经费`."""
+    for term in vocab.QUOTED_TERMS:
+        text = text.replace(f"“”{term}", f"“{term}”")
+    return text
+
+
 def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
-    paths = header_paths(rows, n_header)
+    paths = [[requote(p) for p in path] for path in header_paths(rows, n_header)]
     n_cols = len(paths)
     sides: list[_Side] = []
     current = _Side()
