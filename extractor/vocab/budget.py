@@ -190,12 +190,20 @@ NARRATIVE_FIGURES: list[tuple[str, str]] = [
         rf"财政拨款(?:（补助）|\(补助\))?收入(?:预算)?(?:总计)?为?\s*{NUM}\s*万元",
     ),
     ("general_budget_appropriation_income", rf"一般公共预算(?:财政拨款)?收入(?:预算)?为?\s*{NUM}\s*万元"),
-    ("gov_fund_appropriation_income", rf"政府性基金(?:预算)?(?:财政拨款)?收入(?:预算)?为?\s*{NUM}\s*万元"),
-    ("state_capital_appropriation_income", rf"国有资本经营预算(?:财政拨款)?收入(?:预算)?为?\s*{NUM}\s*万元"),
+    # 财政拨款 income of a source = its 拨款支出 (the 财政拨款收支总表 balances per source), so a
+    # narrative that states only the 支出 side (`政府性基金拨款支出预算0.00万元`) states the income too.
+    (
+        "gov_fund_appropriation_income",
+        rf"政府性基金(?:预算)?(?:财政拨款)?(?:收入|拨款支出)(?:预算)?为?\s*{NUM}\s*万元",
+    ),
+    (
+        "state_capital_appropriation_income",
+        rf"国有资本经营预算(?:财政拨款)?(?:收入|拨款支出)(?:预算)?为?\s*{NUM}\s*万元",
+    ),
     ("business_income", rf"(?<!单位)事业收入(?:预算)?为?\s*{NUM}\s*万元"),
     ("operating_income", rf"事业单位经营收入(?:预算)?为?\s*{NUM}\s*万元"),
     ("other_income", rf"其他(?:收入|资金)(?:收入)?(?:预算)?(?:总计)?为?\s*{NUM}\s*万元"),
-    ("carryover", rf"上年结转(?:和结余)?(?:资金)?为?\s*{NUM}\s*万元"),
+    ("carryover", rf"上年结转(?:和结余)?(?:资金)?(?:预算数?)?为?\s*{NUM}\s*万元"),
     ("basic_expenditure", rf"基本支出(?:预算数?)?为?\s*{NUM}\s*万元"),
     ("project_expenditure", rf"项目支出(?:预算数?)?为?\s*{NUM}\s*万元"),
     ("personnel_expenses", rf"人员经费(?:预算)?为?\s*{NUM}\s*万元"),
