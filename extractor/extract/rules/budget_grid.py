@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractor.core.types import SourceSpan, Table
+from extractor.core.types import Cell, SourceSpan, Table
 from extractor.extract.rules.grid import GridCell, grid_of, header_paths, is_code, is_column_number_row
 from extractor.extract.values import normalize
 from extractor.schemas import TableRow
@@ -185,7 +185,6 @@ def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
     n_cols = len(paths)
     sides: list[_Side] = []
     current = _Side()
-    heads: list[str] = []
     for col in range(n_cols):
         path = paths[col]
         data = [_compact(r[col].text) if col < len(r) else "" for r in rows[n_header:]]
@@ -194,7 +193,6 @@ def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
             continue
         if role in ("code", "label") and current.values:
             sides.append(current)
-            heads.append("")
             current = _Side()
         if role == "code":
             current.code.append(col)
@@ -289,11 +287,66 @@ def _align_right(grid: list[list[GridCell]], n_cols: int) -> list[list[GridCell]
     return [[GridCell(text="", cell=None)] * (n_cols - len(row)) + row for row in grid]
 
 
+@dataclass
+class _LineRow:
+    side_index: int
+    row: TableRow
+    spans: dict[str, SourceSpan]
+    label_cells: list[Cell | None]
+
+
+def _line_rows(row: list[GridCell], r: int, cols: Columns, unit: str) -> list[_LineRow]:
+    """One printed line → a row per side that prints a code, a label or a value on it."""
+    out: list[_LineRow] = []
+    for s, seg in enumerate(cols.segments):
+        code, rest = _code(row, seg.code)
+        name = _label(row, seg.labels, r) or rest
+        values: dict[str, Decimal | None] = {}
+        spans: dict[str, SourceSpan] = {}
+        for c, col_name in seg.values:
+            gc = row[c] if c < len(row) else None
+            values[col_name] = amount = printed_amount(gc.text, unit) if gc and gc.text else None
+            span = gc.span() if gc else None
+            if amount is not None and span is not None:
+                spans[col_name] = span
+        if not code and not name and all(v is None for v in values.values()):
+            continue
+        model = TableRow(code=code or None, name=name or None, side=seg.side, values=values)
+        cells = [row[c].cell for c in seg.labels if c < len(row) and row[c].text.strip()]
+        out.append(_LineRow(side_index=s, row=model, spans=spans, label_cells=cells))
+    return out
+
+
+def _merge_full_width(line: list[_LineRow]) -> list[_LineRow]:
+    """A full-width line (its label spans both groups of one side, 支出合计 under 功能分类 and
+    支出用途) is one row: the later group's values merge into the first."""
+    kept: list[_LineRow] = []
+    for item in line:
+        earlier = next(
+            (
+                k
+                for k in kept
+                if k.row.side == item.row.side
+                and any(c is u for c in item.label_cells for u in k.label_cells)
+            ),
+            None,
+        )
+        if earlier is None:
+            kept.append(item)
+            continue
+        merged = {k: v if v is not None else item.row.values.get(k) for k, v in earlier.row.values.items()}
+        merged.update({k: v for k, v in item.row.values.items() if k not in merged})
+        earlier.row = earlier.row.model_copy(update={"values": merged})
+        earlier.spans = {**item.spans, **earlier.spans}
+    return kept
+
+
 def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple[Columns, ParsedGrid]:
     """Rows of one part of a table. A part without its own header reuses `columns` (the table's
     columns so far); a part after one that printed only header rows takes those rows first."""
     grid = _repair_straddles(grid_of(table))
     n_header = header_rows(grid)
+    lead_rows = 0
     if columns is not None and n_header == 0:
         cols = columns
         starts_with_code = bool(
@@ -304,63 +357,23 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
     elif columns is not None and columns.header_only:
         lead = _stretch(columns.header, len(grid[0]) if grid else 0)
         if lead is not None:
-            grid = lead + grid
-            n_header += len(lead)
+            grid, lead_rows = lead + grid, len(lead)
+            n_header += lead_rows
         cols = column_roles(grid, n_header)
     else:
         cols = column_roles(grid, n_header)
     cols.header_only = bool(grid) and n_header == len(grid)
-    rows: list[TableRow] = []
-    spans: list[dict[str, SourceSpan]] = []
-    any_value = False
-    per_side: list[list[tuple[TableRow, dict[str, SourceSpan]]]] = [[] for _ in cols.segments]
+    per_side: list[list[_LineRow]] = [[] for _ in cols.segments]
     for r, row in enumerate(grid[n_header:], start=n_header):
-        if is_column_number_row(row):
-            continue
         first = _compact(next((c.text for c in row if c.text.strip()), ""))
-        if first.startswith(("注", "说明")) and not _is_amount(first):
+        if is_column_number_row(row) or (first.startswith(("注", "说明")) and not _is_amount(first)):
             continue
-        label_cells: list[tuple[object, int, int]] = []
-        for s, seg in enumerate(cols.segments):
-            cells_here = [row[c].cell for c in seg.labels if c < len(row) and row[c].text.strip()]
-            code, rest = _code(row, seg.code)
-            name = _label(row, seg.labels, r)
-            if rest and not name:
-                name = rest
-            values: dict[str, Decimal | None] = {}
-            cell_spans: dict[str, SourceSpan] = {}
-            for c, col_name in seg.values:
-                gc = row[c] if c < len(row) else None
-                amount = printed_amount(gc.text, unit) if gc and gc.text else None
-                values[col_name] = amount
-                span = gc.span() if gc else None
-                if amount is not None and span is not None:
-                    cell_spans[col_name] = span
-            has_value = any(v is not None for v in values.values())
-            if not code and not name and not has_value:
-                continue
-            any_value = any_value or has_value
-            model = TableRow(
-                code=code if is_code(code) else (code or None),
-                name=name or None,
-                side=seg.side,
-                values=values,
-            )
-            earlier = next(((ps, pi) for u, ps, pi in label_cells if any(c is u for c in cells_here)), None)
-            if earlier is not None and per_side[earlier[0]][earlier[1]][0].side == seg.side:
-                # A full-width line (its label spans both groups of a side) is one row: merge the values.
-                first_model, first_spans = per_side[earlier[0]][earlier[1]]
-                merged = {k: v if v is not None else values.get(k) for k, v in first_model.values.items()}
-                merged.update({k: v for k, v in values.items() if k not in merged})
-                per_side[earlier[0]][earlier[1]] = (
-                    first_model.model_copy(update={"values": merged}),
-                    {**cell_spans, **first_spans},
-                )
-                continue
-            label_cells += [(c, s, len(per_side[s])) for c in cells_here]
-            per_side[s].append((model, cell_spans))
-    for side_rows in per_side:
-        for model, cell_spans in side_rows:
-            rows.append(model)
-            spans.append(cell_spans)
-    return cols, ParsedGrid(columns=cols.names, rows=rows, spans=spans, any_value=any_value)
+        for item in _merge_full_width(_line_rows(row, r - lead_rows, cols, unit)):
+            per_side[item.side_index].append(item)
+    items = [item for side in per_side for item in side]
+    return cols, ParsedGrid(
+        columns=cols.names,
+        rows=[i.row for i in items],
+        spans=[i.spans for i in items],
+        any_value=any(v is not None for i in items for v in i.row.values.values()),
+    )
