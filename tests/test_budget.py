@@ -364,7 +364,8 @@ def test_narrative_only_budget(tmp_path: Path) -> None:
     ],
 )
 def test_title_to_canonical_id(title: str, expected: str | None) -> None:
-    assert title_of("公开05表：" + title) == title
+    for label in ("公开05表：", "表五", "表十二", "附表5 ", "表1-3 ", "五、", "5. ", ""):
+        assert title_of(label + title) == title
     assert table_id(title) == (True, expected)
 
 

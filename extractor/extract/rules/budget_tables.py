@@ -36,8 +36,9 @@ def table_id(title: str) -> tuple[bool, BudgetTableId | None]:
 
 def title_of(text: str) -> str | None:
     """The title a line prints, without its number label, or None when the line is no table title."""
-    compact = _compact(text)
-    stripped = _NUMBER.sub("", compact, count=1)
+    # The number label comes off before spaces are removed (`表1-3 2024年…` is not `表1-32…`).
+    stripped = _compact(_NUMBER.sub("", text.strip(), count=1))
+    stripped = _NUMBER.sub("", stripped, count=1) if stripped == _compact(text) else stripped
     if not stripped or len(stripped) > vocab.MAX_TITLE_CHARS or "。" in stripped:
         return None
     if not _TITLE_END.search(stripped):
