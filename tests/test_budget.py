@@ -466,3 +466,40 @@ def test_empty_tables_with_the_note_before_the_grid_or_instead_of_it(tmp_path: P
 def test_quote_marks_read_out_of_order() -> None:
     assert requote("“”三公经费") == "“三公”经费"
     assert requote("“三公”经费") == "“三公”经费"
+
+
+def test_plain_text_budget(tmp_path: Path) -> None:
+    """The same pipeline on a .txt budget (tables as tab-separated lines)."""
+    lines = [
+        "某某局2019年度部门预算公开",
+        "公开01表",
+        "收支预算总表",
+        "部门：某某局",
+        "单位：万元",
+        "收入\t\t支出\t",
+        "项目\t金额\t项目\t金额",
+        "一、财政拨款\t900.00\t一、基本支出\t600.00",
+        "二、其他资金\t100.00\t二、项目支出\t400.00",
+        "收入合计\t1,000.00\t支出合计\t1,000.00",
+        "公开03表",
+        "支出预算总表",
+        "单位：万元",
+        "合计\t基本支出\t项目支出",
+        "1,000.00\t600.00\t400.00",
+    ]
+    path = tmp_path / "budget.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = extract(path)
+    budget = _budget(doc)
+    assert (budget.department, budget.fiscal_year, budget.scope) == ("某某局", 2019, "department")
+    summary = budget.tables[0]
+    assert [(r.side, r.name) for r in summary.rows] == [
+        ("收入", "一、财政拨款"),
+        ("收入", "二、其他资金"),
+        ("收入", "收入合计"),
+        ("支出", "一、基本支出"),
+        ("支出", "二、项目支出"),
+        ("支出", "支出合计"),
+    ]
+    assert budget.key_figures.project_expenditure == Decimal("400.00")
+    assert _errors(doc) == []
