@@ -119,6 +119,9 @@ QUOTED_TERMS = ("三公",)
 SIDE_WORDS: list[tuple[str, str]] = [("收入", "收入"), ("支出", "支出")]
 """Two-sided tables: a side heading containing 收入 / 支出 (`本年收入`, `财政拨款支出`) names the side."""
 
+AMOUNT_COLUMNS = ("合计", "总计", "金额", "预算数", "预算金额", "小计")
+"""Column headings that hold a row's amount when a table prints several value columns."""
+
 TOTAL_LABELS = ("合计", "总计", "小计", "收入总计", "支出总计", "收入合计", "支出合计")
 
 # --- Key figures ----------------------------------------------------------------------------

@@ -162,10 +162,14 @@ def _figures_from_tables(tables: list[BudgetTable], evidence: dict[str, Evidence
 
 
 def _side_column(table: BudgetTable, side: str | None) -> str | None:
-    """The first value column a side prints (金额 / 预算数 / 预算数/合计)."""
+    """The column holding a side's amount: the first named like a total or an amount (合计, 金额,
+    预算数 …; a 政府采购 table may print 数量 first), else the first value column."""
     for row in table.rows:
         if side is None or row.side == side:
-            return next(iter(row.values), None)
+            columns = list(row.values)
+            named = [c for c in columns if c.split("/")[-1] in vocab.AMOUNT_COLUMNS]
+            chosen = named or columns
+            return chosen[0] if chosen else None
     return None
 
 
