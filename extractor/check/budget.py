@@ -84,7 +84,8 @@ def _column_tree(columns: Sequence[str], prefix: str) -> tuple[str | None, list[
     children: list[str] = []
     for c in under:
         child = head + c[len(head) :].split("/", 1)[0]
-        if c != total and child not in children:
+        # A 其中 column (其中：政府采购) is part of a sibling, not another part of the total.
+        if c != total and child not in children and not child[len(head) :].startswith("其中"):
             children.append(child)
     return total, children
 
@@ -267,6 +268,12 @@ def _first_value(
     return None
 
 
+def _same_totals(a: tuple[int, BudgetTable], b: tuple[int, BudgetTable]) -> bool:
+    first = _first_value(a[0], a[1], ("合计", "总计", "收入总计"))
+    second = _first_value(b[0], b[1], ("合计", "总计", "支出总计"))
+    return first is not None and second is not None and first[1] == second[1]
+
+
 @check("budget.cross_tables", BUDGET, "error", "a quantity printed in several tables agrees everywhere")
 def cross_tables(ctx: Context) -> Iterator[Finding]:
     report = _budget(ctx)
@@ -300,8 +307,9 @@ def cross_tables(ctx: Context) -> Iterator[Finding]:
             yield budget_sum(
                 ctx, "budget.cross_tables", f"{label} across {where}", first, [second], relation="="
             )
-    # The same 功能分类 code carries the same total in the 收入总表 and the 支出总表.
-    if "income" in by_id and "expenditure" in by_id:
+    # The same 功能分类 code carries the same total in the 收入总表 and the 支出总表, where the
+    # two tables' totals agree (a 收入总表 that also counts 上年结转 or 结转下年 differs by design).
+    if "income" in by_id and "expenditure" in by_id and _same_totals(by_id["income"], by_id["expenditure"]):
         (ti, income), (tj, spend) = by_id["income"], by_id["expenditure"]
         spend_rows = {r.code: (rj, r) for rj, r in enumerate(spend.rows) if r.code}
         for ri, row in enumerate(income.rows):
