@@ -369,6 +369,13 @@ def test_title_to_canonical_id(title: str, expected: str | None) -> None:
     assert table_id(title) == (True, expected)
 
 
+@pytest.mark.parametrize(
+    "title", ["收入支出决算总表", "公开02表 收入决算表", "项目支出绩效自评表", "部门概况"]
+)
+def test_other_kinds_tables_are_no_budget_tables(title: str) -> None:
+    assert title_of(title) is None
+
+
 def test_yuan_to_wan_keeps_every_digit() -> None:
     assert printed_amount("123,456.78", "元") == Decimal("12.345678")
     assert str(printed_amount("2,620,000", "元")) == "262.0000"

@@ -90,6 +90,9 @@ TABLE_NUMBER_ONLY = (
     r"^(?:公开\s*\d{1,2}\s*表|(?:附)?表\s*(?:十[一二]?|[一二三四五六七八九]|\d{1,2}(?:[-－]\d{1,2})?))$"
 )
 
+NOT_BUDGET_TABLE = ("决算", "自评")
+"""Words of another kind's table titles (收入支出决算总表 is a 决算 table, not a budget's 收入总表)."""
+
 MAX_TITLE_CHARS = 60
 HEADER_LINE = r"^(?:部\s*门|单\s*位|编制部门|编制单位|部门名称|单位名称|预算单位|金额单位)\s*[:：]"
 """The `部门：…` / `单位：万元` lines between a title and its table."""

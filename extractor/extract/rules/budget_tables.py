@@ -41,7 +41,7 @@ def title_of(text: str) -> str | None:
     stripped = _NUMBER.sub("", stripped, count=1) if stripped == _compact(text) else stripped
     if not stripped or len(stripped) > vocab.MAX_TITLE_CHARS or "。" in stripped:
         return None
-    if not _TITLE_END.search(stripped):
+    if not _TITLE_END.search(stripped) or any(w in stripped for w in vocab.NOT_BUDGET_TABLE):
         return None
     return stripped if table_id(stripped)[0] else None
 
