@@ -88,6 +88,29 @@ def _title_at(blocks: tuple[Block, ...], i: int) -> tuple[ReportKind, str, int] 
     return None
 
 
+def _cover_lines(blocks: tuple[Block, ...], i: int) -> str:
+    """Heading lines printed just above a title on the same page, that the title continues
+    (a cover set as `上海市普陀区规划和自然` / `资源局` / `2024 年度部门决算`)."""
+    if not isinstance(blocks[i], Heading):
+        return ""
+    page = blocks[i].span.page
+    lines: list[str] = []
+    for prev in reversed(blocks[max(0, i - 2) : i]):
+        text = _text(prev)
+        if (
+            not isinstance(prev, Heading)
+            or prev.span.page != page
+            or not text
+            or _LABEL.match(text)
+            or _title_kind(text) is not None
+            or re.search(r"[。，；：:]", text)
+            or len(text) + sum(map(len, lines)) > MAX_TITLE_CHARS // 2
+        ):
+            break
+        lines.insert(0, text)
+    return "".join(lines)
+
+
 def find_segments(doc: LayoutDocument) -> list[Segment]:
     """Report segments in document order."""
     starts: list[tuple[int, ReportKind, str]] = []
@@ -99,6 +122,7 @@ def find_segments(doc: LayoutDocument) -> list[Segment]:
             i += 1
             continue
         kind, title, used = found
+        title = _cover_lines(blocks, i) + title
         i += used
         if kind == "final_account" and any(k == "final_account" for _, k, _ in starts):
             continue

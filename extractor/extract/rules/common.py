@@ -8,6 +8,7 @@ from typing import Any
 from extractor.core.types import Block, Heading, Paragraph, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import to_evidence
 from extractor.extract.rules.forms import labelled_value
+from extractor.vocab import final_account as final_account_vocab
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _DEPT_IN_TITLE = re.compile(
@@ -79,12 +80,20 @@ def department(
     return None, None
 
 
+_PLACEHOLDER = re.compile(final_account_vocab.TEMPLATE_PLACEHOLDERS)
+
+
 def base_fields(title: str, blocks: list[Block], form_labels: tuple[str, ...] = ()) -> dict[str, Any]:
     dept, dept_span = department(title, blocks, form_labels)
     year, year_span = fiscal_year(title, blocks)
+    extra: dict[str, Any] = {}
+    if _PLACEHOLDER.search(re.sub(r"\s+", "", title)) or (dept and _PLACEHOLDER.search(dept)):
+        # The official blank template (`上海市XX局`): say so, and invent no department called XX.
+        dept, dept_span = None, None
+        extra["template"] = True
     evidence = {}
     if dept and dept_span:
         evidence["department"] = to_evidence(dept_span)
     if year and year_span:
         evidence["fiscal_year"] = to_evidence(year_span)
-    return {"department": dept, "fiscal_year": year, "pages": pages_of(blocks), "evidence": evidence}
+    return {"department": dept, "fiscal_year": year, "pages": pages_of(blocks), "evidence": evidence, **extra}
