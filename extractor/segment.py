@@ -91,9 +91,10 @@ def _title_at(blocks: tuple[Block, ...], i: int) -> tuple[ReportKind, str, int] 
 def _cover_lines(blocks: tuple[Block, ...], i: int) -> str:
     """Heading lines printed just above a title on the same page, that the title continues
     (a cover set as `上海市普陀区规划和自然` / `资源局` / `2024 年度部门决算`)."""
-    if not isinstance(blocks[i], Heading):
+    head = blocks[i]
+    if not isinstance(head, Heading):
         return ""
-    page = blocks[i].span.page
+    page = head.span.page
     lines: list[str] = []
     for prev in reversed(blocks[max(0, i - 2) : i]):
         text = _text(prev)

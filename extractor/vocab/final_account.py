@@ -29,7 +29,10 @@ TITLE_END = r"表(?:[（(]?续(?:表)?[)）]?)?$"
 NOTE_PREFIXES = ("注", "说明", "备注")
 """Lines under (or over) a table that explain it; never its title, never a row."""
 
-EMPTY_TABLE_NOTE = r"(没有|无)[^。]{0,40}(故本表|本表为空|本表无数据|空表)|故本表(无数据|为空)|本表为空表"
+EMPTY_TABLE_NOTE = (
+    r"(没有|无)[^。]{0,40}(故本表|本表为空|本表无数据|空表)|故本表(无数据|为空)|本表为空表|此表为空"
+    r"|^[（(]?(本部门|本单位|我单位|我部门)?\S{0,6}无\S{0,30}(安排|项目|支出|收支|收入)[。）)]?$"
+)
 """A note saying a table is empty on purpose (`…本年度没有政府性基金…，故本表无数据。`)."""
 
 TEMPLATE_PLACEHOLDERS = r"X{2,}|×{2,}|某某|（单位名称）|\(单位名称\)"
