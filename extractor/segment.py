@@ -88,19 +88,26 @@ def _title_at(blocks: tuple[Block, ...], i: int) -> tuple[ReportKind, str, int] 
     return None
 
 
+def _single_line_page(block: Block) -> int | None:
+    """The page of a heading or one-line paragraph (a cover line), else None."""
+    if isinstance(block, Heading):
+        return block.span.page
+    if isinstance(block, Paragraph) and len(block.spans) == 1:
+        return block.spans[0].page
+    return None
+
+
 def _cover_lines(blocks: tuple[Block, ...], i: int) -> str:
     """Heading lines printed just above a title on the same page, that the title continues
     (a cover set as `上海市普陀区规划和自然` / `资源局` / `2024 年度部门决算`)."""
-    head = blocks[i]
-    if not isinstance(head, Heading):
+    page = _single_line_page(blocks[i])
+    if page is None:
         return ""
-    page = head.span.page
     lines: list[str] = []
     for prev in reversed(blocks[max(0, i - 2) : i]):
         text = _text(prev)
         if (
-            not isinstance(prev, Heading)
-            or prev.span.page != page
+            _single_line_page(prev) != page
             or not text
             or _LABEL.match(text)
             or _title_kind(text) is not None

@@ -35,8 +35,9 @@ EMPTY_TABLE_NOTE = (
 )
 """A note saying a table is empty on purpose (`…本年度没有政府性基金…，故本表无数据。`)."""
 
-TEMPLATE_PLACEHOLDERS = r"X{2,}|×{2,}|某某|（单位名称）|\(单位名称\)"
-"""Placeholders of the official blank template (`上海市XX局`): a template, not a department."""
+TEMPLATE_PLACEHOLDERS = r"[XＸ]{2,}|×{2,}|（单位名称）|\(单位名称\)"
+"""Placeholders of the official blank template (`上海市XX局`): a template, not a department.
+(`某某` is left to the checkers' template-leftover family: redacted examples use it for real names.)"""
 
 # The “三公” table's value columns, whatever the order and depth of its header levels
 # (`预算数/公务用车购置及运行费/小计` or `公务用车购置及运行维护费/小计/预算数`):
