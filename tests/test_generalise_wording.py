@@ -18,6 +18,18 @@ from extractor.schemas import FinalAccount, OverallSelfEval, ProjectSelfEval
 NEVER = ExtractOptions(ocr="never")
 
 
+# The banner row, then 合计 / 出国 / 车 (小计, 运行) / 接待 over 预算数 | 决算数.
+THREE_PUBLIC_MERGES = [
+    (0, 0, 1, 10),
+    (1, 0, 2, 2),
+    (1, 2, 2, 2),
+    (1, 4, 1, 4),
+    (2, 4, 1, 2),
+    (2, 6, 1, 2),
+    (1, 8, 2, 2),
+]
+
+
 def _final_account_pdf(path: Path) -> Path:
     income = [
         ["项目", "", "本年收入合计", "财政拨款收入", "其他收入"],
@@ -73,15 +85,7 @@ def _final_account_pdf(path: Path) -> Path:
                 table=TableSpec(
                     three,
                     [46] * 10,
-                    merges=[
-                        (0, 0, 1, 10),
-                        (1, 0, 2, 2),
-                        (1, 2, 2, 2),
-                        (1, 4, 1, 4),
-                        (2, 4, 1, 2),
-                        (2, 6, 1, 2),
-                    ]
-                    + [(1, 8, 2, 2)],
+                    merges=THREE_PUBLIC_MERGES,
                 ),
             ),
         ],
