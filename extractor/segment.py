@@ -119,6 +119,28 @@ def _cover_lines(blocks: tuple[Block, ...], i: int) -> str:
     return "".join(lines)
 
 
+COVER_TEXT_CHARS = 120
+"""A report start followed by less prose than this before the next start of the same kind is a cover."""
+
+
+def _without_covers(
+    blocks: tuple[Block, ...], starts: list[tuple[int, ReportKind, str]]
+) -> list[tuple[int, ReportKind, str]]:
+    """A cover page (title, department, date) and the report's own title are one report:
+    the cover's start is kept, and the report's title (the one over its content) wins."""
+    out: list[tuple[int, ReportKind, str]] = []
+    for start in starts:
+        if out and out[-1][1] == start[1]:
+            first = out[-1][0]
+            between = blocks[first : start[0]]
+            prose = sum(len(_text(b)) for b in between if isinstance(b, Paragraph))
+            if prose < COVER_TEXT_CHARS and not any(isinstance(b, TableBlock) for b in between):
+                out[-1] = (first, start[1], start[2])
+                continue
+        out.append(start)
+    return out
+
+
 def find_segments(doc: LayoutDocument) -> list[Segment]:
     """Report segments in document order."""
     starts: list[tuple[int, ReportKind, str]] = []
@@ -135,6 +157,7 @@ def find_segments(doc: LayoutDocument) -> list[Segment]:
         if kind == "final_account" and any(k == "final_account" for _, k, _ in starts):
             continue
         starts.append((i - used, kind, title))
+    starts = _without_covers(blocks, starts)
     if not starts:
         return []
     segments = []

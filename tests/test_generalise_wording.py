@@ -234,3 +234,72 @@ def test_overall_report_stating_everything_in_sentences(tmp_path: Path) -> None:
     assert (report.basic_expenditure, report.project_expenditure) == (Decimal("1000.00"), Decimal("234.56"))
     assert (report.self_score, report.grade) == (Decimal("92.5"), "良好")
     assert str(report.report_date) == "2024-03-18"
+
+
+def test_row_broken_by_a_page_break_is_joined_again(tmp_path: Path) -> None:
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    widths = [70, 70, 96, 70, 70, 40, 40]
+    first = [
+        ["项目名称", "城乡医疗救助", "", "", "", "", ""],
+        header,
+        ["产出指标", "数量指标", "救助人次", "≥3000人次", "3120人次", "20", "20"],
+        ["", "时效指标", "重点工作任务", "", "", "", ""],
+    ]
+    rest = [
+        ["", "", "完成时间", "2023年底前", "按时完成", "10", "9"],
+        ["满意度指标", "满意度", "群众满意度", "≥90%", "95%", "10", "10"],
+        ["总分", "", "", "", "", "100", "98"],
+    ]
+    pdf = make_pdf(
+        [
+            PageSpec(
+                lines=[("2023年度项目支出绩效自评表", 14.0)],
+                table=TableSpec(first, widths, merges=[(0, 1, 1, 6)]),
+            ),
+            PageSpec(table=TableSpec(rest, widths, merges=[(2, 0, 1, 5)])),
+        ],
+        tmp_path / "split.pdf",
+    )
+    report = extract(pdf, NEVER).reports[0]
+    assert isinstance(report, ProjectSelfEval)
+    got = [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in report.indicators]
+    assert got == [
+        ("数量指标", "救助人次", "≥3000人次", "3120人次", Decimal("20"), Decimal("20")),
+        ("时效指标", "重点工作任务完成时间", "2023年底前", "按时完成", Decimal("10"), Decimal("9")),
+        ("满意度", "群众满意度", "≥90%", "95%", Decimal("10"), Decimal("10")),
+    ]
+    assert report.total_score == Decimal("98")
+
+
+def test_a_cover_page_is_part_of_the_report_it_covers(tmp_path: Path) -> None:
+    body = [
+        ("江北区民政局2023年度部门整体支出绩效自评报告", 16.0),
+        ("一、部门基本情况", 12.0),
+        ("本局核定编制52名，实有人员47名，退休人员9人，主要职责是负责全区社会救助、养老服务", 10.0),
+        ("和社区治理等工作，内设科室八个，下属事业单位两个，承担民生保障的具体实施工作。", 10.0),
+        ("经综合评价，本部门整体支出自评得分92.5分。", 10.0),
+    ]
+    pdf = make_pdf(
+        [
+            PageSpec(
+                lines=[
+                    ("江北区民政局", 22.0),
+                    ("2024年度部门整体支出绩效自评报告", 22.0),
+                    ("2025年3月", 14.0),
+                ]
+            ),
+            PageSpec(lines=body),
+        ],
+        tmp_path / "cover.pdf",
+    )
+    reports = extract(pdf, NEVER).reports
+    assert len(reports) == 1
+    report = reports[0]
+    assert isinstance(report, OverallSelfEval)
+    # The title over the content names the year; the cover's own title is not a second report.
+    assert (report.fiscal_year, report.authorized_staff, report.self_score) == (
+        2023,
+        Decimal("52"),
+        Decimal("92.5"),
+    )
+    assert report.pages == [1, 2]
