@@ -303,3 +303,49 @@ def test_a_cover_page_is_part_of_the_report_it_covers(tmp_path: Path) -> None:
         Decimal("92.5"),
     )
     assert report.pages == [1, 2]
+
+
+LAYOUT_TEXT = (
+    "2023年度江北区财政局部门决算\n"
+    "\f"
+    "收入支出决算总表\n"
+    "单位：万元\n"
+    "收入                                        支出\n"
+    "项目                              决算数    项目                          决算数\n"
+    "一、一般公共预算财政拨款收入    1,200.50    一、一般公共服务支出        1,180.00\n"
+    "二、政府性基金预算财政拨款收入              二、外交支出\n"
+    "本年收入合计                    1,250.50    本年支出合计                1,230.00\n"
+    "\f"
+    "支出决算表\n"
+    "单位：万元\n"
+    "科目编码  科目名称              本年支出合计      基本支出      项目支出\n"
+    "          合计                      1,040.00        800.00        240.00\n"
+    "201       一般公共服务支出          1,040.00        800.00        240.00\n"
+    "\f"
+)
+
+
+def test_text_copy_of_a_pdf_keeps_pages_and_space_aligned_tables(tmp_path: Path) -> None:
+    path = tmp_path / "copied.txt"
+    path.write_text(LAYOUT_TEXT, encoding="utf-8")
+    result = extract(path, NEVER)
+    assert result.source.pages == 3
+    report = result.reports[0]
+    assert isinstance(report, FinalAccount)
+    assert [(t.id, t.pages) for t in report.tables] == [("01", [2]), ("03", [3])]
+    summary, spending = report.tables
+    assert [(r.side, r.name, r.values) for r in summary.rows][:2] == [
+        ("收入", "一、一般公共预算财政拨款收入", {"决算数": Decimal("1200.50")}),
+        ("收入", "二、政府性基金预算财政拨款收入", {"决算数": None}),
+    ]
+    assert spending.columns == ["本年支出合计", "基本支出", "项目支出"]
+    assert [(r.code, r.name, r.values["基本支出"]) for r in spending.rows] == [
+        (None, "合计", Decimal("800.00")),
+        ("201", "一般公共服务支出", Decimal("800.00")),
+    ]
+    figures = report.key_figures
+    assert (figures.income_total, figures.general_budget_appropriation_income) == (
+        Decimal("1250.50"),
+        Decimal("1200.50"),
+    )
+    assert report.evidence["key_figures.basic_expenditure"].page == 3
