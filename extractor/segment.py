@@ -12,12 +12,17 @@ from dataclasses import dataclass
 
 from extractor.core.types import Block, Heading, LayoutDocument, Paragraph, TableBlock
 from extractor.schemas import ReportKind
+from extractor.vocab import final_account as final_account_vocab
+from extractor.vocab import overall_self_eval as overall_vocab
+from extractor.vocab import self_eval as self_eval_vocab
+from extractor.vocab import transfer_self_eval as transfer_vocab
 
 _MARKERS: list[tuple[ReportKind, re.Pattern[str]]] = [
-    ("transfer_self_eval", re.compile(r"转移支付.*绩效自评(报告|表)$")),
-    ("project_self_eval", re.compile(r"项目(支出)?绩效自评(报告|表)$")),
-    ("overall_self_eval", re.compile(r"(部门)?整体支出绩效自评(报告|表)$")),
-    ("final_account", re.compile(r"部门决算$|单位决算$")),
+    # Most specific first: a transfer fund's report is not a project's.
+    ("transfer_self_eval", re.compile(transfer_vocab.TITLE)),
+    ("project_self_eval", re.compile(self_eval_vocab.PROJECT_TITLE)),
+    ("overall_self_eval", re.compile(overall_vocab.TITLE)),
+    ("final_account", re.compile(final_account_vocab.TITLE)),
 ]
 _NOT_TITLE = re.compile(
     r"^([-•]|\d+\s*[、.．]|[（(]\d+[)）]|附件\s*[：:])|共\s*\d+\s*份|见附件|以下附件|附件[：:]"

@@ -10,7 +10,9 @@ from extractor.core.types import Block, Cell, Table, TableBlock
 COLUMN_TOLERANCE = 3.0
 _FRAGMENT_COLUMNS = 2
 _AMOUNT = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
-_IDENTITY = re.compile(r"^(\d{3}(\d{2}){0,2}$|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|合计|总计|小计)")
+_IDENTITY = re.compile(
+    r"^(\d{3}(\d{2}){0,2}$|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|合计|总计|小计)"
+)
 
 
 def _column_edges(table: Table) -> list[float]:

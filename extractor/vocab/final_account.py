@@ -74,3 +74,5 @@ NARRATIVE_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 AMOUNT_CONNECTOR = r"(?:[（(][^）)]{0,20}[）)])?\s*(?:为|是|共计|合计|总计|计|达)?\s*"
 """Between a label and its amount: `政府采购金额（以合同签订为准）为2319.21万元`."""
+
+TITLE = r"(?:部门|单位)决算(?:报告)?$"

@@ -83,3 +83,5 @@ REPORT_DATE_LABEL = r"(?:报告|填报|编制|评价)(?:日期|时间)[:：]?\s*
 
 FORM_LABELS = ("市级预算部门名称", "预算部门名称", "部门名称", "单位名称", "主管部门")
 """Form cells naming the department."""
+
+TITLE = r"(?:部门|单位)?整体支出绩效(?:自评|评价)(?:报告|表)$"

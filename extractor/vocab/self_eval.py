@@ -48,3 +48,6 @@ GOAL_HEADERS = (("预期目标", "年度目标", "总体目标"), ("实际完成
 PROBLEM_HEADINGS = ("存在的问题", "存在问题", "主要问题", "问题及原因", "问题和不足", "不足之处")
 MEASURE_HEADINGS = ("改进措施", "整改措施", "改进建议", "有关建议", "下一步", "改进方向", "工作打算")
 AFTER_MEASURES = ("自评结果", "其他需要说明", "结果应用", "附件")
+
+PROJECT_TITLE = r"项目(?:支出)?绩效自评(?:报告|表)$"
+"""A 项目支出绩效自评表/报告's title (the overall and transfer kinds have their own)."""

@@ -324,25 +324,12 @@ def _cell_items(tables: list[Table], labels: tuple[str, ...], path: str, filled:
     return [value.text]
 
 
-def extract_transfer(blocks: list[Block], base: dict[str, Any]) -> TransferSelfEval:
-    tables = _tables(blocks)
+def extract_transfer(blocks: list[Block], base: dict[str, Any], title: str) -> TransferSelfEval:
+    """Form rows and numbered lists as for the other kinds; the rest from prose (rules/transfer.py)."""
+    from extractor.extract.rules import transfer
+
     filled = Filled()
-    _put_value(filled, "program_name", labelled_value(tables, ("资金名称", "项目名称", "专项名称")), "text")
-    _put_match(filled, "allocated_amount", blocks, rf"下达(?:资金|金额)?\s*{NUM}\s*万元")
-    _put_match(filled, "executed_amount", blocks, rf"(?:执行数|实际支出|已支出)\s*{NUM}\s*万元")
-    _put_match(filled, "execution_rate", blocks, r"执行率(?:为|达)?\s*(\d+(?:\.\d+)?)\s*%", "percent")
-    goal = first(blocks, r"年度(?:总体)?目标[:：]\s*([^。]+。)")
-    if goal:
-        filled.put("annual_goal", goal.groups[0], goal.span)
-    indicator_list, _ = _indicator_models(tables, filled)
+    indicator_list, _ = _indicator_models(_tables(blocks), filled)
     problems, measures = _items(blocks, filled)
-    return TransferSelfEval.model_validate(
-        {
-            **base,
-            **_scalars(filled),
-            "indicators": indicator_list,
-            "problems": problems,
-            "measures": measures,
-            "evidence": {**base["evidence"], **filled.evidence},
-        }
-    )
+    report = transfer.extract_transfer(blocks, base, title, indicator_list, filled)
+    return report.model_copy(update={"problems": problems, "measures": measures})
