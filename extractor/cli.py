@@ -20,6 +20,12 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=Path("samples"),
         help="folder with gold/, pdf/, scan/ (default: samples)",
     )
+    p.add_argument(
+        "--corpus",
+        choices=["samples", "real", "all"],
+        default="all",
+        help="samples: our three typeset reports; real: published PDFs (samples/real); default all",
+    )
     p.add_argument("--backend", choices=["rules", "llm"], default="rules")
     p.add_argument(
         "--variant", choices=["pdf", "scan"], action="append", help="repeatable; default: every variant"

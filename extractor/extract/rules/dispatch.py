@@ -30,7 +30,7 @@ def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
         return extract_overall(blocks, base)
     if segment.kind == "project_self_eval":
         return extract_project(blocks, base)
-    return extract_transfer(blocks, base)
+    return extract_transfer(blocks, base, segment.title)
 
 
 def extract_rules(doc: LayoutDocument) -> list[Report]:
