@@ -185,7 +185,7 @@ def test_numbered_budget_tables_by_title(tmp_path: Path) -> None:
         "2210201",
     ]
     fund = budget.tables[3]
-    assert fund.rows == [] and fund.empty_note == "注：本部门无政府性基金预算安排。"
+    assert fund.rows == [] and fund.empty_note == "本部门无政府性基金预算安排。"
     three = budget.tables[4]
     assert "“三公”经费/公务用车购置及运行维护费/公务用车运行维护费" in three.columns
     kf = budget.key_figures
@@ -465,7 +465,7 @@ def test_empty_tables_with_the_note_before_the_grid_or_instead_of_it(tmp_path: P
     budget = _budget(extract(_pdf(tmp_path / "empty.pdf", pages), OPTIONS))
     tables = {t.id: t for t in budget.tables}
     assert tables["gov_fund_expenditure"].rows == []
-    assert tables["gov_fund_expenditure"].empty_note == "注：本部门无政府性基金预算收支。"
+    assert tables["gov_fund_expenditure"].empty_note == "本部门无政府性基金预算收支。"
     assert tables["state_capital_expenditure"].rows == []
     assert tables["state_capital_expenditure"].empty_note == "本部门无国有资本经营预算，故本表为空表。"
 

@@ -108,6 +108,8 @@ EMPTY_NOTE = (
 """A note saying a table is empty (`注：本单位2024年无政府性基金预算…故本表为空表。`, `（无政府性基金支出）`)."""
 
 EMPTY_NOTE_MAX_CHARS = 80
+NOTE_LABEL = r"^(?:注|说明)\s*[:：]\s*"
+"""The label an empty-table note starts with, not part of the note (`注：本部门无…` → `本部门无…`)."""
 
 # --- Structural columns ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ _TITLE_END = re.compile(vocab.TABLE_TITLE_ENDS)
 _HEADER_LINE = re.compile(vocab.HEADER_LINE)
 _UNIT = re.compile(vocab.UNIT)
 _EMPTY = re.compile(vocab.EMPTY_NOTE)
+_NOTE_LABEL = re.compile(vocab.NOTE_LABEL)
 _TITLE_WINDOW = 8
 """A title opens the next table only within this many blocks (a contents page lists titles too)."""
 
@@ -118,10 +119,10 @@ def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
             continue
         note = _EMPTY.search(text) if len(text) <= vocab.EMPTY_NOTE_MAX_CHARS else None
         if note and pending is not None and early_note is None and i - pending[1] <= _TITLE_WINDOW:
-            early_note = (text, _text_span(block))
+            early_note = (_NOTE_LABEL.sub("", text), _text_span(block))
             continue
         if note and found and found[-1].note is None and pending is None:
-            found[-1].note, found[-1].note_span = text, _text_span(block)
+            found[-1].note, found[-1].note_span = _NOTE_LABEL.sub("", text), _text_span(block)
             continue
         title = title_of(text) or (title_of(previous + text) if previous else None)
         if title:
