@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from extractor.core.types import Block, Heading, LayoutDocument, Paragraph, TableBlock
 from extractor.schemas import ReportKind
+from extractor.vocab import budget as budget_vocab
 from extractor.vocab import final_account as final_account_vocab
 from extractor.vocab import overall_self_eval as overall_vocab
 from extractor.vocab import self_eval as self_eval_vocab
@@ -23,7 +24,9 @@ _MARKERS: list[tuple[ReportKind, re.Pattern[str]]] = [
     ("project_self_eval", re.compile(self_eval_vocab.PROJECT_TITLE)),
     ("overall_self_eval", re.compile(overall_vocab.TITLE)),
     ("final_account", re.compile(final_account_vocab.TITLE)),
+    ("budget", re.compile(budget_vocab.TITLE_PATTERN)),
 ]
+_BUDGET_NEEDS = [re.compile(p) for p in budget_vocab.TITLE_NEEDS]
 _NOT_TITLE = re.compile(
     r"^([-•]|\d+\s*[、.．]|[（(]\d+[)）]|附件\s*[：:])|共\s*\d+\s*份|见附件|以下附件|附件[：:]"
 )
@@ -52,6 +55,8 @@ def _title_kind(text: str) -> ReportKind | None:
         return None
     for kind, pattern in _MARKERS:
         if pattern.search(text):
+            if kind == "budget" and not any(p.search(text) for p in _BUDGET_NEEDS):
+                continue  # budget: a heading such as 一、部门预算 names a topic, not a report
             return kind
     return None
 
@@ -159,14 +164,25 @@ def find_segments(doc: LayoutDocument) -> list[Segment]:
         kind, title, used = found
         title = _cover_lines(blocks, i) + title
         i += used
-        if kind == "final_account" and any(k == "final_account" for _, k, _ in starts):
+        if kind in ("final_account", "budget") and any(k == kind for _, k, _ in starts):
             continue
         starts.append((i - used, kind, title))
     starts = _without_covers(blocks, starts)
     if not starts:
-        return []
+        return _tables_only_budget(doc)
     segments = []
     for n, (i, kind, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
         segments.append(Segment(kind=kind, start=i if n else 0, end=end, title=title))
     return segments
+
+
+def _tables_only_budget(doc: LayoutDocument) -> list[Segment]:
+    """A file holding only a budget's tables (no report title): one budget segment when two or
+    more of its tables carry standard budget table titles (收支预算总表, 一般公共预算支出预算表 …)."""
+    from extractor.extract.rules.budget_tables import title_of
+
+    titles = [t for b in doc.blocks if (t := title_of(_text(b)))]
+    if len(set(titles)) < 2 or not any(isinstance(b, TableBlock) for b in doc.blocks):
+        return []
+    return [Segment(kind="budget", start=0, end=len(doc.blocks), title="")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from extractor.check import budget as _budget  # noqa: F401 - registers the budget checks
+from extractor.check import budget_prose as _budget_prose  # noqa: F401 - registers the budget prose checks
 from extractor.check import completeness, cross, forms, prose, tables  # noqa: F401 - registers the checks
 from extractor.check.base import REGISTRY, Check, Context
 from extractor.core.types import SourceSpan
