@@ -76,13 +76,25 @@ def _similar(printed: str, listed: str) -> bool:
 
 
 def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
-    """Index of the first body line from `start` on that prints `title` (the line may add a prefix)."""
+    """Index of the first body line from `start` on that prints `title` (the line may add a prefix).
+
+    A table's title must be printed as a table title (ending in 表, nearly the same words:
+    `…基本支出决算明细表` for `…基本支出决算表`, never the neighbouring table's title)."""
+    table = title.endswith("表")
     for i in range(start, len(body)):
         text = body[i][1]
         joined = text + (body[i + 1][1] if i + 1 < len(body) else "")
         if text.endswith(title) or joined.endswith(title) or text == title:
             return i
-        if len(text) <= len(title) + 12 and _similar(_title(text), title):
+        if len(text) > len(title) + 12:
+            continue
+        if table:
+            if (
+                text.endswith("表")
+                and SequenceMatcher(None, _title(text)[-len(title) - 2 :], title).ratio() >= 0.9
+            ):
+                return i
+        elif _similar(_title(text), title):
             return i
     return None
 

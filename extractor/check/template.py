@@ -134,21 +134,37 @@ def years(ctx: Context) -> Iterator[Finding]:
         return
     for kind, span in _texts(ctx):
         text = squeeze(span.text)
-        if _is_title(kind, text):
-            for m in re.finditer(r"((?:19|20)\d{2})年度?(?:部门|单位)?(?:决算|预算)", text):
-                if int(m.group(1)) != year:
-                    yield _fail(
-                        ctx,
-                        "template.year",
-                        "error",
-                        f"title or heading names {m.group(1)}, the report is of {year}: “{text[:40]}”",
-                        span,
-                        m.group(0),
-                        str(year),
-                    )
+        title = _is_title(kind, text)
+        for m in re.finditer(r"((?:19|20)\d{2})年度?(?:部门|单位)?(?:决算|预算)", text):
+            named = int(m.group(1))
+            if named == year:
+                continue
+            if title:
+                yield _fail(
+                    ctx,
+                    "template.year",
+                    "error",
+                    f"title or heading names {named}, the report is of {year}: “{text[:40]}”",
+                    span,
+                    m.group(0),
+                    str(year),
+                )
+            elif not (named == year - 1 and re.search(COMPARES, text)):
+                yield _fail(
+                    ctx,
+                    "template.year",
+                    "warning",
+                    f"“{m.group(0)}” in a report of {year}: “{text[max(0, m.start() - 20) : m.end() + 20]}”",
+                    span,
+                    m.group(0),
+                    str(year),
+                )
+        if title:
             continue
-        for m in re.finditer(r"截至((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", text):
-            if int(m.group(1)) != year:
+        # A year-end date: the report year's (a budget, drawn up early in its year, may state the year before's).
+        allowed = (year, year - 1) if ctx.report.kind == "budget" else (year,)
+        for m in re.finditer(r"截[至止]((?:19|20)\d{2})年12月(?:31日|底|末)?", text):
+            if int(m.group(1)) not in allowed:
                 yield _fail(
                     ctx,
                     "template.year",
