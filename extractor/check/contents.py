@@ -19,6 +19,8 @@ _ENTRY = re.compile(
 )
 _LEADER = re.compile(r"[.…·．\s]*\d*$")
 _FOOTER = re.compile(r"[—-]+\s*\d+\s*[—-]+.*$")
+_FILLERS = re.compile(r"明细|情况|汇总|[（(]?公开[）)]?")
+"""Words a table title gains or loses between the 目录 and the body (`收入决算明细表`)."""
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
@@ -89,12 +91,9 @@ def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
         if len(text) > len(title) + 12:
             continue
         if table:
-            if (
-                text.endswith("表")
-                and SequenceMatcher(None, _title(text)[-len(title) - 2 :], title).ratio() >= 0.9
-            ):
+            if text.endswith("表") and _FILLERS.sub("", text).endswith(_FILLERS.sub("", title)):
                 return i
-        elif _similar(_title(text), title):
+        elif not text.endswith("表") and _similar(_title(text), title):
             return i
     return None
 

@@ -80,7 +80,7 @@ def department_name(ctx: Context) -> Iterator[Finding]:
     name = squeeze(ctx.report.department or "")
     if len(name) < 6:
         return
-    tail = name[-3:]
+    tail = name[-1:]
     for _, span in _texts(ctx):
         text = squeeze(span.text)
         seen: set[str] = set()
