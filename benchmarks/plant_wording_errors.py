@@ -170,7 +170,13 @@ def plant_deleted_table(doc: pymupdf.Document) -> list[Hit]:
     body = _body_start(doc)
     for number, text in _lines(doc):
         if number >= body and re.search(r"(基本支出|三公).*决算表\s*$", text):
-            return [Hit(number, text.strip(), "", text)]
+            # The title, and the table's 公开NN表 label where one is printed.
+            labels = [
+                Hit(n, t.strip(), "", t)
+                for n, t in _lines(doc)
+                if n == number and re.search(r"公开\s*\d+\s*表", t)
+            ]
+            return [Hit(number, text.strip(), "", text), *labels]
     return []
 
 

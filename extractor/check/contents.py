@@ -15,8 +15,15 @@ from extractor.schemas import Evidence, Finding
 
 ALL_KINDS = ("final_account", "budget")
 _ENTRY = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.]|第[一二三四五六七八九十]+部分)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|第[一二三四五六七八九十]+部分)"
 )
+_LEVELS = (
+    ("part", r"第[一二三四五六七八九十]+部分"),
+    ("chinese", r"[一二三四五六七八九十]+、"),
+    ("paren", r"（[一二三四五六七八九十]+）"),
+    ("number", r"\d+[、.．]"),
+)
+_LEVELS_ORDER = [name for name, _ in _LEVELS]
 _LEADER = re.compile(r"[.…·．\s]*\d*$")
 _FOOTER = re.compile(r"[—-]+\s*\d+\s*[—-]+.*$")
 _FILLERS = re.compile(r"明细|情况|汇总|[（(]?公开[）)]?")
@@ -51,6 +58,10 @@ def _entries(source: SourceText) -> tuple[list[SourceSpan], int] | None:
             continue  # a running header at the top of the next page, not the entry's second line
         else:
             entries[-1] = entries[-1].model_copy(update={"text": entries[-1].text + text})
+    # A 目录 lists titles; a page of amounts after a cell that says 目录 is not one.
+    amounts = sum(1 for e in entries if re.search(r"\d\.\d|\d,\d{3}|单位[：:]", _title(e.text)))
+    if len(entries) < 3 or amounts > len(entries) // 5:
+        return None
     return entries, last_page
 
 
@@ -73,8 +84,38 @@ def _similar(printed: str, listed: str) -> bool:
     printed, listed = _YEARS.sub("", printed), _YEARS.sub("", listed)
     if SequenceMatcher(None, printed, listed).ratio() >= 0.8:
         return True
-    rest = iter(printed)
-    return len(listed) >= 6 and all(ch in rest for ch in listed) and len(printed) <= len(listed) + 6
+    shorter, longer = sorted((printed, listed), key=len)
+    rest = iter(longer)
+    return len(shorter) >= 4 and all(ch in rest for ch in shorter) and len(longer) <= len(shorter) + 6
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _number(entry: str) -> int | None:
+    """The number of an entry `十二、…` (12), or None."""
+    m = re.match(r"^([一二三四五六七八九十]+)、", entry)
+    if not m:
+        return None
+    text = m.group(1)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _NUMERALS.index(text[1]) + 1
+    if len(text) == 1:
+        return _NUMERALS.index(text) + 1
+    if len(text) == 2 and text[1] == "十":
+        return (_NUMERALS.index(text[0]) + 1) * 10
+    return (_NUMERALS.index(text[0]) + 1) * 10 + _NUMERALS.index(text[2]) + 1
+
+
+def _found_numbered(entry: str, body: list[tuple[int, str]], start: int) -> int | None:
+    """A listed table found by its number: `十、…表` printed as `公开10表：…表` under another wording."""
+    number = _number(entry)
+    if number is None or not entry.endswith("表"):
+        return None
+    pattern = re.compile(rf"公开\s*0?{number}\s*表")
+    return next((i for i in range(start, len(body)) if pattern.search(body[i][1])), None)
 
 
 def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
@@ -87,6 +128,10 @@ def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
         text = body[i][1]
         joined = text + (body[i + 1][1] if i + 1 < len(body) else "")
         if text.endswith(title) or joined.endswith(title) or text == title:
+            return i
+        # `单位主要职能` in the 目录 is printed `<the unit's name>主要职能` in the body.
+        generic = re.sub(r"^本?(?:部门|单位)", "", title)
+        if generic != title and len(generic) >= 4 and text.endswith(generic) and len(text) <= 40:
             return i
         if len(text) > len(title) + 12:
             continue
@@ -114,16 +159,27 @@ def contents_vs_body(ctx: Context) -> Iterator[Finding]:
         return
     entries, last_page = found
     body = [(i, squeeze(line.text)) for i, line in enumerate(source.lines) if line.page > last_page]
+    listed = [e for n, e in enumerate(entries) if _checkable(entries, n)]
+    tables = [e for e in listed if _title(e.text).endswith("表")]
+    if tables and all(_found(_title(e.text), body, 0) is None for e in tables):
+        # Not one listed table in this file: the tables are published as a separate file.
+        yield _finding(
+            ctx,
+            "warning",
+            f"none of the {len(tables)} tables the 目录 lists is printed in this file (published separately?)",
+            tables[0],
+            "the listed tables",
+            "none printed",
+        )
+        listed = [e for e in listed if e not in tables]
     position = 0
-    for entry in entries:
+    for entry in listed:
         title = _title(entry.text)
-        if entry.text.startswith("第") or len(title) < 4:
-            continue  # part headings are often not repeated in the body
-        is_table = title.endswith("表")
         at = _found(title, body, position)
         if at is None:
-            anywhere = _found(title, body, 0)
-            if anywhere is not None:
+            at = _found_numbered(entry.text, body, position)
+        if at is None:
+            if _found(title, body, 0) is not None:
                 yield _finding(
                     ctx,
                     "warning",
@@ -133,7 +189,7 @@ def contents_vs_body(ctx: Context) -> Iterator[Finding]:
                     "out of order",
                 )
                 continue
-            severity = "error" if is_table else "warning"
+            severity = "error" if title.endswith("表") else "warning"
             yield _finding(
                 ctx,
                 severity,
@@ -150,6 +206,26 @@ def contents_vs_body(ctx: Context) -> Iterator[Finding]:
             "pass",
             f"“{entry.text}” listed and printed (page {source.lines[body[at][0]].page})",
         )
+
+
+def _level(entry: str) -> str:
+    for name, pattern in _LEVELS:
+        if re.match(pattern, entry):
+            return name
+    return ""
+
+
+def _checkable(entries: list[SourceSpan], n: int) -> bool:
+    """A table or section entry; not a part heading (第…部分) nor a group whose items follow it
+    (`五、部门预算表` then `1.…表`, `2.…表`): those are often not printed as such in the body."""
+    text = entries[n].text
+    if text.startswith("第") or len(_title(text)) < 4:
+        return False
+    if n + 1 < len(entries):
+        mine, nxt = _level(text), _level(entries[n + 1].text)
+        if nxt and mine and _LEVELS_ORDER.index(nxt) > _LEVELS_ORDER.index(mine):
+            return False
+    return True
 
 
 def _finding(

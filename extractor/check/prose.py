@@ -16,7 +16,7 @@ from extractor.core.types import SourceSpan
 from extractor.schemas import Evidence, FinalAccount, Finding, OverallSelfEval
 
 NUM = r"(\d[\d,，]*(?:\.\d+)?)"
-PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval")
+PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget")
 
 _COMPLETION = [
     re.compile(

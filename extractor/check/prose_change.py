@@ -21,9 +21,27 @@ _CHANGE = re.compile(
 )
 _WAN = re.compile(rf"{NUM}\s*万元")
 _PRIOR = re.compile(
-    rf"(?:上年|上一年度?|上年度|(?:19|20)\d{{2}}年度?)(?:决算|预算|同期)?(?:数)?(?:为|是)?\s*{NUM}\s*万元"
+    rf"(上年|上一年度?|上年度|(?:19|20)\d{{2}}年度?)(?:决算|预算|同期|执行|部门|单位|支出|收入|安排|数|总额|合计)*"
+    rf"(?:为|是)?\s*{NUM}\s*万元"
 )
 _NOT_A_LEVEL = re.compile(r"(增加|减少|增长|下降|上升|降低|减小|占|比|较)[了为]?\s*$")
+
+
+def _names_prior_year(clause: str, before: str) -> bool:
+    """The clause names a year earlier than the latest year the text names (`2016年度…安排为`)."""
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", before)]
+    named = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", clause)]
+    return bool(named and years and max(named) < max(years))
+
+
+def _prior(before: str) -> Decimal | None:
+    """A prior-year amount the text states (`上年决算数为 P 万元`, `2016年度部门支出预算安排为 P 万元`)."""
+    latest = max((int(y) for y in re.findall(r"((?:19|20)\d{2})年", before)), default=None)
+    for m in _PRIOR.finditer(before):
+        year = re.match(r"(?:19|20)\d{2}", m.group(1))
+        if year is None or (latest is not None and int(year.group(0)) < latest):
+            return dec(m.group(2))
+    return None
 
 
 def _current(before: str) -> tuple[Decimal, str] | None:
@@ -33,9 +51,8 @@ def _current(before: str) -> tuple[Decimal, str] | None:
         after = before[m.end() : m.end() + 3]
         if _NOT_A_LEVEL.search(ahead) or re.match(r"\s*[，,]?\s*占", after):
             continue
-        if re.search(
-            r"(?:上年|上一年|上年度|(?:19|20)\d{2}年度?)(?:决算|预算|同期)?(?:数)?(?:为|是)?\s*$", ahead
-        ):
+        clause = re.split(r"[，,；（(]", before[: m.start()])[-1]
+        if re.search(r"上年|上一年|上年度", clause) or _names_prior_year(clause, before):
             continue
         return dec(m.group(1)), m.group(0)
     return None
@@ -80,9 +97,9 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
                     m.group(0),
                 )
                 continue
-            prior = _PRIOR.search(before)
-            if prior:
-                stated = dec(prior.group(1))
+            prior = _prior(before)
+            if prior is not None:
+                stated = prior
                 yield _with(
                     ctx,
                     sum_finding(

@@ -8,7 +8,7 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     (r"(?<![A-Za-z])[XＸx]{2,}(?![A-Za-z])", "placeholder XX"),
     (r"[×＊*]{2,}", "placeholder ××"),
     (r"某某", "placeholder 某某"),
-    (r"【[^】]{0,30}】", "bracketed placeholder 【…】"),
+    (r"【[^】\d]{1,30}】", "bracketed placeholder 【…】"),  # not a document number (沪府规【2016】168号)
     (r"[（(](?:单位|部门|预算单位|主管部门)名称[）)]", "placeholder （单位名称）"),
     (r"[（(](?:增加|删除|选填|可选)内容[）)]", "template instruction （增加内容）"),
 )
@@ -23,6 +23,8 @@ INSTRUCTIONS: tuple[str, ...] = (
     r"如无此项",
     r"[（(]如[^）)]{0,20}(?:作|填|写)[^）)]{0,30}[）)]",
     r"[（(]不涉及的[^）)]{0,20}不列[）)]",
+    r"[（(]按[^）)]{0,40}填写[）)]",
+    r"由[^。，]{0,20}(?:根据|按照)[^。]{0,30}填写",
 )
 
 # Two opposite words printed as alternatives (`下降（增长）`): the template's choice left unmade.
