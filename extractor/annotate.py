@@ -32,9 +32,13 @@ def _first_page(f: Finding) -> int:
     return min((ev.page for ev in f.evidence.values()), default=10**6)
 
 
+def _grown(rect: pymupdf.Rect, by: float) -> pymupdf.Rect:
+    return pymupdf.Rect(rect.x0 - by, rect.y0 - by, rect.x1 + by, rect.y1 + by)
+
+
 def _boxes(page: pymupdf.Page, ev: Evidence) -> list[pymupdf.Rect]:
     """Where the evidence is printed: its quoted text near its box, else the box itself."""
-    clip = pymupdf.Rect(ev.bbox) + (-4, -4, 4, 4) if ev.bbox else None
+    clip = _grown(pymupdf.Rect(ev.bbox), 4) if ev.bbox else None
     text = ev.text.strip()
     if text and len(text) <= 60:
         hits = page.search_for(text, clip=clip) if clip is not None else page.search_for(text)
@@ -62,7 +66,7 @@ def annotate(doc: ResultDocument, source: Path, out: Path) -> tuple[int, int]:
                 continue
             page = pdf[ev.page - 1]
             for rect in _boxes(page, ev):
-                annot = page.add_rect_annot(rect + (-1.5, -1.5, 1.5, 1.5))
+                annot = page.add_rect_annot(_grown(rect, 1.5))
                 annot.set_colors(stroke=colour)
                 annot.set_border(width=1.2)
                 annot.set_info(
