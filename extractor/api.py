@@ -169,11 +169,14 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
         from extractor.check import run_checks
 
         start = time.perf_counter()
-        findings = run_checks(reports, narratives)
+        findings = run_checks(reports, narratives, layout=doc)  # layout: wording/contents checks (issue 17)
 
         timings["check"] = time.perf_counter() - start
     result = ResultDocument(
-        source=Source(file=path.name, sha256=_sha256(path), pages=doc.n_pages),
+        # Extension `source.path`: where the source was read, so `extractor check` can re-read it.
+        source=Source.model_validate(
+            {"file": path.name, "sha256": _sha256(path), "pages": doc.n_pages, "path": str(path.resolve())}
+        ),
         reports=reports,
         findings=findings + llm_findings,
     )

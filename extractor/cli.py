@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.check_cli import add_parser as add_check
 
     add_check(sub)
+    from extractor.annotate import add_parser as add_annotate  # issue 17: the annotated PDF
+
+    add_annotate(sub)
     _add_eval(sub)
     return parser
 

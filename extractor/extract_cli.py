@@ -11,7 +11,7 @@ from typing import Any
 
 from extractor.api import ExtractOptions, _sha256, run
 from extractor.core.errors import EngineError, ExtractorError, InputError
-from extractor.schemas import ResultDocument, dump_result, load_result
+from extractor.schemas import Finding, ResultDocument, dump_result, load_result
 from extractor.schemas.io import ReportFileError
 
 
@@ -43,6 +43,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--max-tokens", type=int, help="token budget for the whole run; stops cleanly, keeps what is done"
     )
     # --- end LLM ---
+    # --- exit status (issue 11): one --fail-on policy shared with `check` (extractor/check/policy.py) ---
+    from extractor.check.policy import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FAIL_ON_HELP
+
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=DEFAULT_FAIL_ON, help=FAIL_ON_HELP)
+    # --- end exit status ---
     p.set_defaults(func=run_extract_command)
 
 
@@ -99,6 +104,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
     options, ledger = llm_ledger(args, options)
     # --- end LLM ---
     failures = 0
+    checked: list[Finding] = []  # exit status (issue 11): every file's findings, skipped files included
     if not args.stdout:
         args.out.mkdir(parents=True, exist_ok=True)
     for path in args.files:
@@ -111,6 +117,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
                 and _up_to_date(args.out / f"{path.stem}.json", path)
             ):
                 print(f"skip: {path} (up to date: {args.out / (path.stem + '.json')})", file=sys.stderr)
+                checked += load_result(args.out / f"{path.stem}.json").findings  # exit status (issue 11)
                 continue
             result = run(path, ledger.options(options) if ledger else options)  # LLM: budget left
         except (InputError, EngineError) as exc:
@@ -129,6 +136,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
             )
             continue
         doc = result.document
+        checked += doc.findings  # exit status (issue 11)
         if ledger:  # LLM (issue 5): count this document's tokens
             ledger.add(doc)
         text = dump_result(doc) if args.format == "json" else to_csv(doc)
@@ -150,7 +158,9 @@ def run_extract_command(args: argparse.Namespace) -> int:
         )
     if ledger:  # LLM (issue 5): run totals
         print(ledger.summary(), file=sys.stderr)
-    return 1 if failures else 0
+    from extractor.check.policy import exit_status  # exit status (issue 11)
+
+    return exit_status(checked, args.fail_on, broken_inputs=failures)
 
 
 def _kind_counts(doc: ResultDocument) -> dict[str, int]:

@@ -116,10 +116,10 @@ def _jiangsu(
 ) -> Path:
     def title(n: int, name: str) -> list[tuple[str, float]]:
         number = label.format(n=n, cn="一二三四五六七"[n - 1])
-        return [(number, 10), (name, 14), ("部门：江苏省某某委员会办公厅", 9), ("单位：万元", 9)]
+        return [(number, 10), (name, 14), ("部门：江苏省滨江委员会办公厅", 9), ("单位：万元", 9)]
 
     pages: list[Page] = [
-        ([("江苏省某某委员会办公厅2019年度部门预算公开", 18), ("第一部分 部门概况", 12)], None, []),
+        ([("江苏省滨江委员会办公厅2019年度部门预算公开", 18), ("第一部分 部门概况", 12)], None, []),
         (title(1, "收支预算总表"), _summary(total), []),
         (title(2, "支出预算总表"), _expenditure(), []),
         (title(3, "一般公共预算支出预算表"), _function_table(), []),
@@ -131,7 +131,7 @@ def _jiangsu(
         (
             [("第三部分 情况说明", 12)],
             None,
-            ["某某办公厅2019年度收入预算总计1000.00万元，", "与上年相比增加100.00万元，增长11.11%。"],
+            ["滨江办公厅2019年度收入预算总计1000.00万元，", "与上年相比增加100.00万元，增长11.11%。"],
         )
     )
     return _pdf(path, pages)
@@ -155,7 +155,7 @@ def test_numbered_budget_tables_by_title(tmp_path: Path) -> None:
     doc = extract(_jiangsu(tmp_path / "js.pdf"), OPTIONS)
     budget = _budget(doc)
     assert (budget.department, budget.fiscal_year, budget.scope, budget.unit) == (
-        "江苏省某某委员会办公厅",
+        "江苏省滨江委员会办公厅",
         2019,
         "department",
         "万元",
@@ -250,18 +250,18 @@ def test_shanghai_titles_only_yuan_landscape(tmp_path: Path) -> None:
     )
     lines: list[tuple[str, float]] = [
         ("2024年部门支出预算总表", 14),
-        ("编制部门：上海市某区某某街道办事处", 9),
+        ("编制部门：上海市某区滨江街道办事处", 9),
         ("单位：元", 9),
     ]
     cover: list[tuple[str, float]] = [
         ("上海市某区2024年区级部门预算", 18),
-        ("预算主管部门：上海市某区某某街道办事处", 12),
+        ("预算主管部门：上海市某区滨江街道办事处", 12),
     ]
     path = _pdf(tmp_path / "sh.pdf", [(cover, None, []), (lines, spec, [])], landscape=True)
     doc = extract(path, OPTIONS)
     budget = _budget(doc)
     assert (budget.department, budget.fiscal_year, budget.scope, budget.unit) == (
-        "上海市某区某某街道办事处",
+        "上海市某区滨江街道办事处",
         2024,
         "department",
         "元",
@@ -292,18 +292,18 @@ def test_unruled_table_and_tables_only_file(tmp_path: Path) -> None:
     lines: list[tuple[str, float]] = [
         ("公开07表", 10),
         ("一般公共预算支出预算表", 14),
-        ("部门：江苏省某某厅", 9),
+        ("部门：江苏省滨江厅", 9),
         ("单位：万元", 9),
     ]
     first: list[tuple[str, float]] = [
         ("公开01表", 10),
         ("收支预算总表", 14),
-        ("部门：江苏省某某厅", 9),
+        ("部门：江苏省滨江厅", 9),
         ("单位：万元", 9),
     ]
     path = _pdf(tmp_path / "tables.pdf", [(first, _summary(), []), (lines, unruled, [])])
     budget = _budget(extract(path, OPTIONS))
-    assert budget.department == "江苏省某某厅" and budget.scope == "department"
+    assert budget.department == "江苏省滨江厅" and budget.scope == "department"
     table = next(t for t in budget.tables if t.id == "general_budget_expenditure")
     assert [(r.code, r.values.get("金额")) for r in table.rows] == [
         ("201", Decimal("700.00")),
@@ -317,10 +317,10 @@ def test_narrative_only_budget(tmp_path: Path) -> None:
         tmp_path / "text.pdf",
         [
             (
-                [("某某局2020年度部门预算公开", 18)],
+                [("滨江局2020年度部门预算公开", 18)],
                 None,
                 [
-                    "某某局2020年度收入预算总计500.00万元。",
+                    "滨江局2020年度收入预算总计500.00万元。",
                     "基本支出300.00万元，项目支出200.00万元。",
                     "“三公”经费预算数为12.00万元。",
                 ],
@@ -417,15 +417,15 @@ def test_units_per_table_and_a_table_across_pages(tmp_path: Path) -> None:
     )
     title: list[tuple[str, float]] = [
         ("2024年预算单位收入预算总表", 14),
-        ("编制单位：上海市某某福利院", 9),
+        ("编制单位：上海市滨江福利院", 9),
         ("单位：元", 9),
     ]
     pages: list[Page] = [
-        ([("上海市某某福利院2024年单位预算", 18), ("预算单位：上海市某某福利院", 12)], None, []),
+        ([("上海市滨江福利院2024年单位预算", 18), ("预算单位：上海市滨江福利院", 12)], None, []),
         (title, first, []),
         ([], rest, []),
         (
-            [("单位“三公”经费和机关运行经费预算表", 14), ("编制单位：上海市某某福利院", 9), ("单位:万元", 9)],
+            [("单位“三公”经费和机关运行经费预算表", 14), ("编制单位：上海市滨江福利院", 9), ("单位:万元", 9)],
             three,
             [],
         ),
@@ -449,7 +449,7 @@ def test_units_per_table_and_a_table_across_pages(tmp_path: Path) -> None:
 
 def test_empty_tables_with_the_note_before_the_grid_or_instead_of_it(tmp_path: Path) -> None:
     def head(number: str, name: str) -> list[tuple[str, float]]:
-        return [(number, 10), (name, 14), ("部门：江苏省某某厅", 9), ("单位：万元", 9)]
+        return [(number, 10), (name, 14), ("部门：江苏省滨江厅", 9), ("单位：万元", 9)]
 
     note_first: Page = (
         [*head("公开07表", "政府性基金支出预算表"), ("注：本部门无政府性基金预算收支。", 9)],
@@ -478,10 +478,10 @@ def test_quote_marks_read_out_of_order() -> None:
 def test_plain_text_budget(tmp_path: Path) -> None:
     """The same pipeline on a .txt budget (tables as tab-separated lines)."""
     lines = [
-        "某某局2019年度部门预算公开",
+        "滨江局2019年度部门预算公开",
         "公开01表",
         "收支预算总表",
-        "部门：某某局",
+        "部门：滨江局",
         "单位：万元",
         "收入\t\t支出\t",
         "项目\t金额\t项目\t金额",
@@ -498,7 +498,7 @@ def test_plain_text_budget(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     doc = extract(path)
     budget = _budget(doc)
-    assert (budget.department, budget.fiscal_year, budget.scope) == ("某某局", 2019, "department")
+    assert (budget.department, budget.fiscal_year, budget.scope) == ("滨江局", 2019, "department")
     summary = budget.tables[0]
     assert [(r.side, r.name) for r in summary.rows] == [
         ("收入", "一、财政拨款"),

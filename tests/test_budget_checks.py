@@ -24,7 +24,7 @@ def _row(
 
 def _budget(tables: list[BudgetTable], **figures: str) -> Budget:
     return Budget(
-        department="某某局",
+        department="滨江局",
         fiscal_year=2026,
         tables=tables,
         key_figures=BudgetKeyFigures(**{k: Decimal(v) for k, v in figures.items()}),
@@ -180,7 +180,7 @@ def test_named_share_and_misnamed_item() -> None:
         "法院（款）一般行政事务管理（项）支出6432.89万元。法院（款）行政运行（项）支出1600万元。",
     )
     shares = [f for f in findings if f.check == "prose.share"]
-    assert [f.status for f in shares] == ["pass", "fail"]
+    assert [f.status for f in shares if f.status != "skipped"] == ["pass", "fail"]
     vs_table = [f for f in findings if f.check == "budget.prose_vs_table"]
     assert [(f.status, f.severity) for f in vs_table] == [("fail", "warning"), ("pass", "error")]
     assert vs_table[0].expected == "一般行政管理事务"
