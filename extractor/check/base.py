@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Literal
 
@@ -33,6 +34,12 @@ def half_unit(value: Decimal, *, exact_integers: bool = False) -> Decimal:
     if exact_integers and exponent >= 0:
         return Decimal(0)
     return Decimal(5) * Decimal(10) ** (exponent - 1)
+
+
+def rounded(value: Decimal, exponent: Decimal) -> Decimal:
+    """`value.quantize(exponent)` that never raises: a 28+-digit amount would exceed the default precision."""
+    digits = max(value.adjusted(), 0) - exponent.as_tuple().exponent + 2  # type: ignore[operator]
+    return value.quantize(exponent, context=DecimalContext(prec=max(28, digits)))
 
 
 def fmt(value: Decimal) -> str:
@@ -169,7 +176,7 @@ def ratio_finding(
     tolerance = half_unit(p) + scale * (hn / abs(d) + abs(n) * hd / (d * d))
     diff = abs(expected - p)
     status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
-    shown = expected.quantize(Decimal("0.01"))
+    shown = rounded(expected, Decimal("0.01"))
     message = (
         f"{label}: printed {fmt(p)}, but {fmt(n)} / {fmt(d)} = {fmt(shown)}"
         if status == "fail"
@@ -182,6 +189,6 @@ def ratio_finding(
         message,
         fmt(shown),
         fmt(p),
-        fmt(tolerance.quantize(Decimal("0.0001"))),
+        fmt(rounded(tolerance, Decimal("0.0001"))),
         fields,
     )
