@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check(sub)
     _add_eval(sub)
+    from extractor.export import add_parser as add_export
+
+    add_export(sub)
     return parser
 
 
