@@ -126,7 +126,7 @@ def fails_policy(failed_checks: dict[str, int], fail_on: str) -> bool:
 def _executor(args: argparse.Namespace, limits: Limits) -> object:
     from extractor.batch.pool import default_jobs
 
-    jobs = args.jobs or default_jobs()
+    jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise ConfigError(f"--jobs {jobs}: give at least 1")
     if args.executor == "ray":
@@ -147,6 +147,7 @@ def run_extract_command(args: argparse.Namespace) -> int:
 
     options, ledger = llm_ledger(args, options)
     # --- end LLM ---
+    executor = _executor(args, limits)
     out = None if args.stdout else args.out
     if out is not None:
         prepare_out(out)
@@ -170,7 +171,6 @@ def run_extract_command(args: argparse.Namespace) -> int:
         on_result=(lambda o: ledger.run.add(o.llm)) if ledger else None,
         options_for_next=ledger.options if ledger else None,
     )
-    executor = _executor(args, limits)
     result = batch.run(inputs, executor)  # type: ignore[arg-type]
     if ledger:  # LLM (issue 5): run totals
         print(ledger.summary(), file=sys.stderr)

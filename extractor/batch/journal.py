@@ -27,6 +27,7 @@ RUNS = RESERVED
 class Done:
     sha256: str
     key: str
+    failed_checks: dict[str, int]
 
 
 def run_id() -> str:
@@ -53,7 +54,12 @@ def load_done(out: Path) -> dict[str, Done]:
                 continue
             output = entry["output"]
             if entry.get("status") == "ok" and isinstance(entry.get("sha256"), str):
-                done[output] = Done(sha256=entry["sha256"], key=str(entry.get("options_key")))
+                failed = entry.get("failed_checks")
+                done[output] = Done(
+                    sha256=entry["sha256"],
+                    key=str(entry.get("options_key")),
+                    failed_checks=failed if isinstance(failed, dict) else {},
+                )
             elif entry.get("status") == "error":
                 done.pop(output, None)
     return done

@@ -131,10 +131,20 @@ class Batch:
         if sha != previous.sha256:
             return False
         result.skipped += 1
+        for severity, n in previous.failed_checks.items():  # --fail-on sees the whole batch
+            result.failed_checks[severity] = result.failed_checks.get(severity, 0) + int(n)
         self.reporter.line(f"skip: {display(item.path)} (up to date: {display(target)})")
         self.reporter.file_done(0, failed=False)
         if journal is not None:
-            journal.write({"file": display(item.path), "output": output, "status": "skipped", "sha256": sha})
+            journal.write(
+                {
+                    "file": display(item.path),
+                    "output": output,
+                    "status": "skipped",
+                    "sha256": sha,
+                    "failed_checks": previous.failed_checks,
+                }
+            )
         return True
 
     def _finish(
