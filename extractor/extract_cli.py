@@ -79,7 +79,7 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
         "--max-memory",
         type=int,
         default=d.max_memory_mb,
-        help=f"MB of address space (default {d.max_memory_mb})",
+        help=f"MB of address space one file may add to its worker (default {d.max_memory_mb})",
     )
     g.add_argument(
         "--max-pages", type=int, default=d.max_pages, help=f"pages or frames (default {d.max_pages})"

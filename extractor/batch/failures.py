@@ -49,6 +49,12 @@ def reason_for(exc: BaseException, limits: Limits) -> tuple[str, bool]:
             f"needs more memory than the limit of {cap}; raise it with --max-memory if the file is genuine",
             False,
         )
+    if isinstance(exc, ImportError):
+        return (
+            f"a library could not be loaded ({_short(exc)}): the installation is broken, "
+            "or --max-memory is too low to load it",
+            True,
+        )
     if isinstance(exc, RecursionError):
         return "nested too deeply to read (a damaged or hostile file)", False
     origin = raised_in(exc)

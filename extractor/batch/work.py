@@ -88,14 +88,27 @@ def options_key(options: ExtractOptions, fmt: str) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _address_space() -> int:
+    """Bytes of address space this process has mapped now (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 @contextlib.contextmanager
 def memory_cap(limit_mb: int) -> Iterator[None]:
-    """Cap this process's address space while the block runs (a huge allocation raises MemoryError)."""
+    """Let this process map at most `limit_mb` more address space while the block runs.
+
+    A huge allocation then raises MemoryError instead of swapping the machine. The cap
+    counts from what is already mapped: a Ray worker maps gigabytes before any task runs.
+    """
     if not limit_mb:
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = limit_mb * MB
+    cap = _address_space() + limit_mb * MB
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))

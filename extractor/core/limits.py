@@ -32,7 +32,7 @@ class Limits(BaseModel):
     timeout_s: float = Field(default=1800.0, ge=0)
     """Wall-clock seconds per file in a batch (an 82-page scan takes about 4 minutes on one core)."""
     max_memory_mb: int = Field(default=4096, ge=0)
-    """Address space of a batch worker (MB); OCR of a scan page needs about 1.3 GB of it."""
+    """Address space (MB) one file may add to its worker; OCR of a scan needs about 1 GB of it."""
 
 
 DEFAULT_LIMITS = Limits()
