@@ -29,9 +29,11 @@ RESERVED = "_runs"
 
 
 def display(path: str | os.PathLike[str]) -> str:
-    """A path as printable text: undecodable bytes as \\xNN, never an encoding error."""
-    raw = os.fsencode(path)
-    return raw.decode("utf-8", "backslashreplace")
+    """A path as one printable line: undecodable bytes as \\xNN, control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def safe_component(name: str) -> str:

@@ -188,6 +188,8 @@ class Batch:
                 )
         if outcome.status == "error":
             result.failed += 1
+            # One line per file, whatever an engine's message holds.
+            outcome = outcome.model_copy(update={"reason": " ".join(str(outcome.reason).split())})
             entry.update({"reason": outcome.reason, "internal": outcome.internal})
             if outcome.traceback:
                 entry["traceback"] = outcome.traceback

@@ -40,6 +40,9 @@ _INK_TO_SIZE = 0.95
 brackets reach a little past that (0.92–1.0 measured on the sample scans)."""
 
 
+_MIN_SIDE = 16
+"""Pixels: a smaller image cannot hold a line of text, and OCR models refuse it."""
+
 _PILLOW_ERRORS = (
     UnidentifiedImageError,
     OSError,
@@ -96,8 +99,11 @@ def iter_frames(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[n
                             "--max-pixels",
                         ),
                     )
-                if width < 1 or height < 1:
-                    raise InputError(str(path), f"frame {count} is empty ({width}×{height} pixels)")
+                if min(width, height) < _MIN_SIDE:
+                    raise InputError(
+                        str(path),
+                        f"frame {count} is {width}×{height} pixels: too small to hold readable text",
+                    )
                 yield _to_array(frame)
     except InputError:
         raise
