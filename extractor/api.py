@@ -122,6 +122,8 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
         raise InputError(str(path), "file not found")
     if path.is_dir():
         raise InputError(str(path), "is a directory, not a file")
+    if not path.is_file():
+        raise InputError(str(path), "is not a regular file (a device, FIFO or socket); give a file")
     if path.stat().st_size == 0:
         raise InputError(str(path), "file is empty (0 bytes)")
     kind = _kind_of(path)

@@ -78,6 +78,23 @@ def test_journal_records_every_file(tmp_path: Path) -> None:
     assert end["event"] == "finished" and end["ok"] == 1 and end["failed"] == 1
 
 
+def test_a_failed_file_is_not_retried_for_the_same_input_options_and_limits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    out = tmp_path / "out"
+    assert main(["extract", "-q", "-o", str(out), str(broken)]) == 1
+    capsys.readouterr()
+    assert main(["extract", "-q", "-o", str(out), str(broken)]) == 1  # same verdict, no new attempt
+    assert "as in an earlier run; --force tries again" in capsys.readouterr().err
+    assert main(["extract", "-q", "--max-pages", "50", "-o", str(out), str(broken)]) == 1  # new limits: tried
+    assert "earlier run" not in capsys.readouterr().err
+    broken.write_bytes(GOOD.read_bytes())  # the file was fixed: tried again, and done
+    assert main(["extract", "-q", "-o", str(out), str(broken)]) == 0
+    assert (out / "broken.json").exists()
+
+
 def test_fail_on_makes_failed_checks_count(tmp_path: Path) -> None:
     assert fails_policy({"error": 1}, "error") and fails_policy({"warning": 2}, "warning")
     assert not fails_policy({"warning": 2}, "error") and not fails_policy({"error": 1}, "never")

@@ -6,7 +6,10 @@ under OUT, the input's sha256, the options key, pages, timings and the
 worker's peak memory. A line is flushed as soon as the file's result is
 written, so a killed run's journal says exactly which files are done, and the
 next run skips them ("up to date" = a journal line `ok` for the same result
-path, input sha256 and options key, and the result file still there).
+path, input sha256 and options key, and the result file still there). A file
+that failed is not tried again for the same input, options and limits (it
+would fail the same way; --force retries it), except after a timeout or a
+crashed worker, which may have been the machine's fault.
 """
 
 from __future__ import annotations
@@ -25,9 +28,15 @@ RUNS = RESERVED
 
 @dataclass(frozen=True)
 class Done:
+    """The latest finished attempt at one result path."""
+
+    status: str
     sha256: str
     key: str
+    limits_key: str
     failed_checks: dict[str, int]
+    reason: str | None
+    transient: bool
 
 
 def run_id() -> str:
@@ -52,16 +61,18 @@ def load_done(out: Path) -> dict[str, Done]:
                 continue  # the last line of a killed run may be cut short
             if not isinstance(entry, dict) or "output" not in entry:
                 continue
-            output = entry["output"]
-            if entry.get("status") == "ok" and isinstance(entry.get("sha256"), str):
+            status = entry.get("status")
+            if status in ("ok", "error") and isinstance(entry.get("sha256"), str):
                 failed = entry.get("failed_checks")
-                done[output] = Done(
+                done[str(entry["output"])] = Done(
+                    status=str(status),
                     sha256=entry["sha256"],
                     key=str(entry.get("options_key")),
+                    limits_key=str(entry.get("limits_key")),
                     failed_checks=failed if isinstance(failed, dict) else {},
+                    reason=entry.get("reason"),
+                    transient=bool(entry.get("transient")),
                 )
-            elif entry.get("status") == "error":
-                done.pop(output, None)
     return done
 
 

@@ -177,7 +177,7 @@ class LocalPool:
 
 
 def _failed(task: FileTask, reason: str, seconds: float) -> FileOutcome:
-    return FileOutcome(path=task.path, status="error", reason=reason, seconds=seconds)
+    return FileOutcome(path=task.path, status="error", reason=reason, seconds=seconds, transient=True)
 
 
 def default_jobs() -> int:

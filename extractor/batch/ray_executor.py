@@ -96,7 +96,7 @@ def _timeout_reason(timeout_s: float) -> str:
 
 
 def _failed(task: FileTask, reason: str, seconds: float) -> FileOutcome:
-    return FileOutcome(path=task.path, status="error", reason=reason, seconds=seconds)
+    return FileOutcome(path=task.path, status="error", reason=reason, seconds=seconds, transient=True)
 
 
 __all__ = ["RayExecutor"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from extractor.batch.journal import Done, Journal, load_done
 from extractor.batch.naming import BatchInput, display
 from extractor.batch.progress import Reporter
 from extractor.batch.store import sweep_parts, write_atomic
-from extractor.batch.work import FileOutcome, FileTask, Format, options_key, versions
+from extractor.batch.work import FileOutcome, FileTask, Format, limits_key, options_key, versions
 from extractor.core.limits import Limits
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -70,32 +70,37 @@ class Batch:
     """Called in the parent for each successful file (the LLM ledger counts tokens here)."""
     options_for_next: Callable[[ExtractOptions], ExtractOptions] | None = None
 
+    key: str = field(init=False, default="")
+    limits_key: str = field(init=False, default="")
+    journal: Journal | None = field(init=False, default=None)
+
     def run(self, inputs: list[BatchInput], executor: Executor) -> BatchResult:
         result = BatchResult()
-        journal = None
+        self.key, self.limits_key = options_key(self.options, self.fmt), limits_key(self.limits)
         if self.out is not None:
             swept = sweep_parts(self.out)
             if swept:
                 self.reporter.line(f"note: removed {swept} partial file(s) left by an interrupted run")
-            journal = Journal(self.out, {**self.header, "versions": versions()})
-            result.journal = journal.path
-        key = options_key(self.options, self.fmt)
+            self.journal = Journal(self.out, {**self.header, "versions": versions()})
+            result.journal = self.journal.path
         done = load_done(self.out) if self.out is not None and not self.force else {}
         by_path = {os.fspath(item.path): item for item in inputs}
-        started: dict[str, float] = {}
+        hashes: dict[str, str | None] = {}
 
         def tasks() -> Iterator[FileTask]:
             for item in inputs:
-                if self._up_to_date(item, key, done, result, journal):
+                path = os.fspath(item.path)
+                hashes[path] = _sha256(item.path)
+                if self._up_to_date(item, hashes[path], done, result):
                     continue
                 options = self.options_for_next(self.options) if self.options_for_next else self.options
-                yield FileTask(path=os.fspath(item.path), options=options, limits=self.limits, fmt=self.fmt)
+                yield FileTask(path=path, options=options, limits=self.limits, fmt=self.fmt)
 
         def on_start(task: FileTask) -> None:
-            started[task.path] = time.time()
+            return None
 
         def on_done(task: FileTask, outcome: FileOutcome) -> None:
-            self._finish(by_path[task.path], outcome, key, result, journal)
+            self._finish(by_path[task.path], hashes.get(task.path), outcome, result)
 
         previous = signal.signal(signal.SIGTERM, _raise_interrupted)
         self.reporter.start(len(inputs))
@@ -107,57 +112,57 @@ class Batch:
         finally:
             signal.signal(signal.SIGTERM, previous)
             self.reporter.stop()
-            if journal is not None:
-                journal.write(
-                    {"event": "interrupted" if result.interrupted else "finished", **_counts(result)}
-                )
-                journal.close()
+            if self.journal is not None:
+                event = "interrupted" if result.interrupted else "finished"
+                self.journal.write({"event": event, **_counts(result)})
+                self.journal.close()
         return result
 
     def _up_to_date(
-        self, item: BatchInput, key: str, done: dict[str, Done], result: BatchResult, journal: Journal | None
+        self, item: BatchInput, sha: str | None, done: dict[str, Done], result: BatchResult
     ) -> bool:
-        if self.out is None or self.force:
+        """Whether an earlier run already finished this input with these options (then say so)."""
+        if self.out is None or self.force or sha is None:
             return False
         output = "/".join(item.output(self.fmt))
         previous = done.get(output)
-        target = self.out.joinpath(*item.output(self.fmt))
-        if previous is None or previous.key != key or not target.is_file() or target.is_symlink():
+        if previous is None or previous.key != self.key or previous.sha256 != sha:
             return False
-        try:
-            sha = _sha256(item.path)
-        except OSError:
-            return False
-        if sha != previous.sha256:
-            return False
-        result.skipped += 1
-        for severity, n in previous.failed_checks.items():  # --fail-on sees the whole batch
-            result.failed_checks[severity] = result.failed_checks.get(severity, 0) + int(n)
-        self.reporter.line(f"skip: {display(item.path)} (up to date: {display(target)})")
-        self.reporter.file_done(0, failed=False)
-        if journal is not None:
-            journal.write(
-                {
-                    "file": display(item.path),
-                    "output": output,
-                    "status": "skipped",
-                    "sha256": sha,
-                    "failed_checks": previous.failed_checks,
-                }
+        name = display(item.path)
+        entry: dict[str, Any] = {"file": name, "output": output, "status": "skipped", "sha256": sha}
+        if previous.status == "ok":
+            target = self.out.joinpath(*item.output(self.fmt))
+            if not target.is_file() or target.is_symlink():
+                return False
+            result.skipped += 1
+            for severity, n in previous.failed_checks.items():  # --fail-on sees the whole batch
+                result.failed_checks[severity] = result.failed_checks.get(severity, 0) + int(n)
+            self.reporter.line(f"skip: {name} (up to date: {display(target)})")
+            self.reporter.file_done(0, failed=False)
+            entry["failed_checks"] = previous.failed_checks
+        else:
+            if previous.transient or previous.limits_key != self.limits_key:
+                return False
+            result.failed += 1
+            self.reporter.line(
+                f"error: {name}: {previous.reason} (as in an earlier run; --force tries again)"
             )
+            self.reporter.file_done(0, failed=True)
+            entry.update({"previous": "error", "reason": previous.reason})
+        if self.journal is not None:
+            self.journal.write(entry)
         return True
 
-    def _finish(
-        self, item: BatchInput, outcome: FileOutcome, key: str, result: BatchResult, journal: Journal | None
-    ) -> None:
+    def _finish(self, item: BatchInput, sha: str | None, outcome: FileOutcome, result: BatchResult) -> None:
         output = "/".join(item.output(self.fmt))
         name = display(item.path)
         entry: dict[str, Any] = {
             "file": name,
             "output": output,
             "status": outcome.status,
-            "sha256": outcome.sha256,
-            "options_key": key,
+            "sha256": sha,
+            "options_key": self.key,
+            "limits_key": self.limits_key,
             "pages": outcome.pages,
             "seconds": round(outcome.seconds, 3),
             "stage_seconds": {k: round(v, 3) for k, v in outcome.stage_seconds.items()},
@@ -190,12 +195,14 @@ class Batch:
             result.failed += 1
             # One line per file, whatever an engine's message holds.
             outcome = outcome.model_copy(update={"reason": " ".join(str(outcome.reason).split())})
-            entry.update({"reason": outcome.reason, "internal": outcome.internal})
+            entry.update(
+                {"reason": outcome.reason, "internal": outcome.internal, "transient": outcome.transient}
+            )
             if outcome.traceback:
                 entry["traceback"] = outcome.traceback
             self.reporter.line(f"error: {name}: {outcome.reason}")
-        if journal is not None:
-            journal.write(entry)
+        if self.journal is not None:
+            self.journal.write(entry)
         result.outcomes.append(outcome.model_copy(update={"payload": None}))
         self.reporter.file_done(outcome.pages, failed=outcome.status == "error")
 
@@ -215,11 +222,17 @@ def _counts(result: BatchResult) -> dict[str, int]:
     return {"ok": result.ok, "skipped": result.skipped, "failed": result.failed, "pages": result.pages}
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path) -> str | None:
+    """The input's sha256 (computed here, so failed files are journalled with it too); None if unreadable."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # a FIFO or a device would never end
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

@@ -43,6 +43,8 @@ class FileOutcome(BaseModel):
     status: Literal["ok", "error"]
     reason: str | None = None
     internal: bool = False
+    transient: bool = False
+    """A timeout or a dead worker: may be the machine's fault, so a resumed run tries again."""
     traceback: str | None = None
     payload: bytes | None = None
     """The result file's bytes (JSON or CSV)."""
@@ -70,6 +72,10 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def limits_key(limits: Limits) -> str:
+    return hashlib.sha256(limits.model_dump_json().encode()).hexdigest()[:16]
 
 
 def options_key(options: ExtractOptions, fmt: str) -> str:
@@ -179,4 +185,4 @@ def process_file(task: FileTask) -> FileOutcome:
     )
 
 
-__all__ = ["FileOutcome", "FileTask", "memory_cap", "options_key", "process_file", "versions"]
+__all__ = ["FileOutcome", "FileTask", "limits_key", "memory_cap", "options_key", "process_file", "versions"]
