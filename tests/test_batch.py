@@ -180,3 +180,25 @@ def test_a_killed_run_resumes_and_finishes_each_file_once(tmp_path: Path, sig: s
     assert _results(out) == _results(whole)
     done = [e["output"] for e in _journal(out) if e.get("status") == "ok"]
     assert sorted(done) == ["a_first.json", "b_scan.json", "c_last.json", "d_text.json"]
+
+
+def test_progress_is_a_live_display_on_a_terminal_and_plain_lines_otherwise(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from extractor.batch.progress import PlainReporter, RichReporter, reporter
+
+    assert isinstance(reporter(quiet=True), PlainReporter)
+    assert isinstance(reporter(quiet=False), PlainReporter)  # stderr is not a terminal under pytest
+    screen = io.StringIO()
+    live = RichReporter(Console(file=screen, force_terminal=True, width=160))
+    live.start(3)
+    live.line("ok: a.pdf → out/a.json")
+    live.file_done(82, failed=False)
+    live.file_done(0, failed=True)
+    live.stop()
+    shown = screen.getvalue()
+    assert "ok: a.pdf" in shown and "2/3" in shown and "82 pages" in shown and "1 failed" in shown

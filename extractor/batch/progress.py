@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 from extractor.batch.naming import display
 
@@ -45,7 +45,7 @@ class PlainReporter:
 class RichReporter:
     """A live bar: files, pages, pages/s, failures, ETA."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -56,7 +56,7 @@ class RichReporter:
             TimeRemainingColumn,
         )
 
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
         self.progress = Progress(
             TextColumn("[bold]extract"),
             BarColumn(),
