@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from decimal import Decimal  # LLM (issue 5): token totals
+from pathlib import Path
 
-from extractor.core.errors import ConfigError, SchemaError
+from extractor.core.errors import ConfigError
 from extractor.eval.dataset import CORPORA, VARIANTS, discover_corpora
 from extractor.eval.harness import Pipeline, SampleResult, run_eval, score_files
 from extractor.eval.report import render_markdown, render_terminal, summarise, to_json
@@ -19,13 +20,35 @@ def _pipeline(backend: str) -> Pipeline:
     return eval_pipeline(backend)
 
 
+def _score_files(pred: Path, gold: Path) -> SampleResult:
+    """score_files, with a prediction from any tool read within limits and checked for its shape first."""
+    from extractor.schemas import load_result
+    from extractor.schemas.io import read_json_file
+
+    load_result(gold)  # the gold must be REPORT_FORMAT; this names the field that is not
+    data = read_json_file(pred)
+    reports = data.get("reports") if isinstance(data, dict) else None
+    if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
+        raise ReportFileError(
+            f'{pred}: expected a JSON object with a "reports" list of objects (REPORT_FORMAT v1)'
+        )
+    try:
+        return score_files(pred, gold)
+    except (AttributeError, TypeError, KeyError, ValueError, ArithmeticError) as exc:
+        # The prediction is read leniently (any tool's output); a value of the wrong type lands here.
+        raise ReportFileError(
+            f"{pred}: a value has the wrong type for REPORT_FORMAT v1 ({type(exc).__name__}: {exc}); "
+            "validate it with `extractor check`"
+        ) from exc
+
+
 def run_eval_command(args: argparse.Namespace) -> int:
     info = {"backend": args.backend}
     try:
         if args.pred or args.gold:
             if not (args.pred and args.gold):
                 raise ConfigError("--pred and --gold go together: give both files")
-            results: list[SampleResult] = [score_files(args.pred, args.gold)]
+            results: list[SampleResult] = [_score_files(args.pred, args.gold)]
             info = {"pred": str(args.pred), "gold": str(args.gold)}
         else:
             variants = tuple(args.variant) if args.variant else VARIANTS
@@ -48,7 +71,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
                 info[key] = str(sum((Decimal(r.info[key]) for r in results if r.info.get(key)), Decimal(0)))
             # --- end LLM ---
     except ReportFileError as exc:
-        raise SchemaError(str(exc)) from exc
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     summary = summarise(results, info)
     sys.stdout.write(render_terminal(summary))
     args.out.mkdir(parents=True, exist_ok=True)

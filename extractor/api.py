@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from extractor.core.errors import InputError
+from extractor.core.limits import DEFAULT_LIMITS, MB, Limits, too_big
 from extractor.core.types import LayoutDocument
 from extractor.extract.llm.config import LlmConfig, MergeMode
 from extractor.schemas import Finding, ResultDocument, Source
@@ -47,6 +49,8 @@ class ExtractOptions(BaseModel):
     llm_config: LlmConfig | None = None
     """None: read from EXTRACTOR_LLM_* / EXTRACTOR_LLM_CONFIG when `llm` is not off."""
     # --- end LLM ---
+    limits: Limits = DEFAULT_LIMITS
+    """Bounds on pages, pixels and text size (issue 16); they refuse a file, never change a result."""
 
 
 class ExtractionRun(BaseModel):
@@ -59,11 +63,24 @@ class ExtractionRun(BaseModel):
     pages: int
 
 
+_OCR_THREADS: list[int] = []
+
+
+def set_ocr_threads(threads: int) -> None:
+    """Threads per OCR engine in this process (a batch worker gets its share of the cores)."""
+    wanted = [threads] if threads > 0 else []
+    if wanted != _OCR_THREADS:
+        _OCR_THREADS[:] = wanted
+        _engine.cache_clear()
+
+
 @functools.lru_cache(maxsize=4)
 def _engine(name: str) -> OcrEngine:
     # Loading OCR models takes seconds: one engine per process and name.
     from extractor.ingest.ocr import get_engine
 
+    if _OCR_THREADS and name == "rapidocr":
+        return get_engine(name, threads=_OCR_THREADS[0])
     return get_engine(name)
 
 
@@ -73,6 +90,11 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _printable(name: str) -> str:
+    """A file name as JSON-safe text: bytes that are not UTF-8 as \\xNN (never an encoding error)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _kind_of(path: Path) -> str:
@@ -100,13 +122,22 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
         raise InputError(str(path), "file not found")
     if path.is_dir():
         raise InputError(str(path), "is a directory, not a file")
+    if not path.is_file():
+        raise InputError(str(path), "is not a regular file (a device, FIFO or socket); give a file")
     if path.stat().st_size == 0:
         raise InputError(str(path), "file is empty (0 bytes)")
     kind = _kind_of(path)
+    limits = options.limits
     start = time.perf_counter()
     if kind == "text":
         from extractor.ingest.text import layout_text
 
+        size = path.stat().st_size
+        if size > limits.max_text_mb * MB:
+            raise InputError(
+                str(path),
+                too_big("the text", f"{size / MB:.1f} MB", f"{limits.max_text_mb:g} MB", "--max-text-mb"),
+            )
         doc = layout_text(path)
         timings["ingest"] = time.perf_counter() - start
         return doc
@@ -114,14 +145,16 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
         from extractor.ingest.pdf import ingest_pdf
 
         factory = functools.partial(_engine, options.ocr_engine) if options.ocr != "never" else None
-        pages = list(ingest_pdf(path, ocr=options.ocr, engine=factory))
+        pages = list(ingest_pdf(path, ocr=options.ocr, engine=factory, limits=limits))
     else:
-        from extractor.ingest.image import load_image, page_from_image
+        from extractor.ingest.image import iter_frames, page_from_image
 
-        images = load_image(path)
+        if options.ocr == "never":
+            raise InputError(str(path), "is an image, which needs OCR, and OCR is off; run with --ocr auto")
         engine = _engine(options.ocr_engine)
         pages = []
-        for number, image in enumerate(images if isinstance(images, list) else [images], start=1):
+        # Frames are decoded one at a time: a many-frame TIFF never sits in memory whole.
+        for number, image in enumerate(iter_frames(path, limits), start=1):
             height, width = image.shape[:2]
             # Images carry no physical size: treat them as A4 at the scale of their width.
             pages.append(
@@ -175,7 +208,12 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     result = ResultDocument(
         # Extension `source.path`: where the source was read, so `extractor check` can re-read it.
         source=Source.model_validate(
-            {"file": path.name, "sha256": _sha256(path), "pages": doc.n_pages, "path": str(path.resolve())}
+            {
+                "file": _printable(path.name),
+                "sha256": _sha256(path),
+                "pages": doc.n_pages,
+                "path": _printable(str(path.resolve())),
+            }
         ),
         reports=reports,
         findings=findings + llm_findings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,10 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_annotate(sub)
     _add_eval(sub)
+    from extractor.export import add_parser as add_export
+
+    add_export(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit status: 0 success, 1 some inputs failed, 2 usage error, 130 interrupted."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 (or a terminal that is not) must never cost a traceback.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -71,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExtractorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written is left behind", file=sys.stderr)
+        return 130
     return code
 
 

@@ -1,29 +1,50 @@
-"""`extractor extract`: many files in, one result file each; a bad file is reported and skipped."""
+"""`extractor extract`: files, folders and globs in, one result file each, on a process pool or Ray.
+
+Exit status: 0 every file done (or already up to date); 1 some files failed (or, with
+--fail-on, a check of that severity failed); 2 usage error; 130 interrupted (Ctrl-C / SIGTERM).
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
-from typing import Any
 
-from extractor.api import ExtractOptions, _sha256, run
-from extractor.core.errors import EngineError, ExtractorError, InputError
-from extractor.schemas import Finding, ResultDocument, dump_result, load_result
-from extractor.schemas.io import ReportFileError
+from extractor.api import ExtractOptions
+from extractor.batch.formats import CSV_COLUMNS, to_csv
+from extractor.batch.naming import collect, display
+from extractor.batch.progress import reporter
+from extractor.batch.runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Batch, BatchResult
+from extractor.batch.store import prepare_out
+from extractor.check.policy import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FAIL_ON_HELP, fails_counts
+from extractor.core.errors import ConfigError
+from extractor.core.limits import DEFAULT_LIMITS, Limits
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("extract", help="extract reports from PDFs, scans, images or text files")
-    p.add_argument("files", nargs="+", type=Path)
+    p = sub.add_parser(
+        "extract",
+        help="extract reports from PDFs, scans, images or text files (files, folders, globs)",
+        description="Exit status: 0 all done, 1 some files failed (or --fail-on), 2 usage error, 130 interrupted.",
+    )
+    p.add_argument(
+        "files", nargs="+", type=Path, help="files, folders (searched recursively) or glob patterns"
+    )
     p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--ocr-engine", default="rapidocr", help="rapidocr (default) or paddle")
     p.add_argument("--force", action="store_true", help="re-extract files whose result is already up to date")
-    p.add_argument("--stdout", action="store_true", help="print the JSON result instead of writing files")
+    p.add_argument("--stdout", action="store_true", help="print the results instead of writing files")
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=DEFAULT_FAIL_ON, help=FAIL_ON_HELP)
+    b = p.add_argument_group("batch (see README: Bulk runs)")
+    b.add_argument("-j", "--jobs", type=int, help="worker processes (default: the machine's cores)")
+    b.add_argument(
+        "--executor", choices=["local", "ray"], default="local", help="local process pool, or Ray tasks"
+    )
+    b.add_argument("--ray-address", help="an existing Ray cluster (default: $RAY_ADDRESS, else a local Ray)")
+    b.add_argument("-q", "--quiet", action="store_true", help="plain lines, no live progress display")
+    _add_limits(p)
     # --- LLM extraction (issue 5) ---
     g = p.add_argument_group("LLM extraction (any OpenAI-compatible endpoint; see README)")
     g.add_argument(
@@ -43,131 +64,127 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--max-tokens", type=int, help="token budget for the whole run; stops cleanly, keeps what is done"
     )
     # --- end LLM ---
-    # --- exit status (issue 11): one --fail-on policy shared with `check` (extractor/check/policy.py) ---
-    from extractor.check.policy import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FAIL_ON_HELP
-
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=DEFAULT_FAIL_ON, help=FAIL_ON_HELP)
-    # --- end exit status ---
     p.set_defaults(func=run_extract_command)
 
 
-def _up_to_date(target: Path, source: Path) -> bool:
-    """A JSON result for the same source bytes exists (so a re-run of a batch skips it)."""
-    if not target.exists() or target.suffix != ".json":
-        return False
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    d = DEFAULT_LIMITS
+    g = p.add_argument_group("limits per file (a file over a limit gets one error line; 0: no limit)")
+    g.add_argument("--timeout", type=float, default=d.timeout_s, help=f"seconds (default {d.timeout_s:g})")
+    g.add_argument(
+        "--max-memory",
+        type=int,
+        default=d.max_memory_mb,
+        help=f"MB of address space one file may add to its worker (default {d.max_memory_mb})",
+    )
+    g.add_argument(
+        "--max-pages", type=int, default=d.max_pages, help=f"pages or frames (default {d.max_pages})"
+    )
+    g.add_argument(
+        "--max-pixels",
+        type=int,
+        default=d.max_pixels,
+        help=f"pixels of an image or page (default {d.max_pixels})",
+    )
+    g.add_argument(
+        "--max-text-mb",
+        type=float,
+        default=d.max_text_mb,
+        help=f"MB of a text input (default {d.max_text_mb:g})",
+    )
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    from pydantic import ValidationError
+
     try:
-        done = load_result(target)
-    except ReportFileError:
-        return False
-    return done.source.sha256 == _sha256(source)
+        return Limits(
+            timeout_s=args.timeout,
+            max_memory_mb=args.max_memory,
+            max_pages=args.max_pages,
+            max_pixels=args.max_pixels,
+            max_text_mb=args.max_text_mb,
+        )
+    except ValidationError as exc:
+        bad = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors(include_url=False))
+        raise ConfigError(f"invalid limit ({bad})") from exc
 
 
-CSV_COLUMNS = ["file", "report", "kind", "field", "value", "page", "source_text"]
+def _executor(args: argparse.Namespace, limits: Limits) -> object:
+    from extractor.batch.pool import default_jobs
 
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise ConfigError(f"--jobs {jobs}: give at least 1")
+    if args.executor == "ray":
+        from extractor.batch.ray_executor import RayExecutor
 
-def to_csv(doc: ResultDocument) -> str:
-    """One row per filled field, with its evidence: easy to load into a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    data = doc.model_dump(mode="json")
-    for index, report in enumerate(data["reports"]):
-        evidence = report.get("evidence") or {}
-        for path, value in _leaves(report):
-            ev = evidence.get(path) or {}
-            writer.writerow(
-                [doc.source.file, index, report["kind"], path, value, ev.get("page", ""), ev.get("text", "")]
-            )
-    return buffer.getvalue()
+        return RayExecutor(address=args.ray_address, timeout_s=limits.timeout_s, max_in_flight=args.jobs)
+    from extractor.batch.pool import LocalPool
 
-
-def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not path and key in ("evidence", "pages", "kind"):
-                continue
-            out += _leaves(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            out += _leaves(item, f"{path}[{i}]")
-    elif value is not None:
-        out.append((path, value))
-    return out
+    # Each worker's OCR gets its share of the cores (onnxruntime defaults to all of them).
+    return LocalPool(jobs=jobs, timeout_s=limits.timeout_s, ocr_threads=max(1, default_jobs() // jobs))
 
 
 def run_extract_command(args: argparse.Namespace) -> int:
+    limits = limits_from(args)
     options = ExtractOptions(ocr=args.ocr, ocr_engine=args.ocr_engine)
     # --- LLM extraction (issue 5): configuration, and a ledger for the run-wide budget ---
     from extractor.llm_cli import llm_ledger
 
     options, ledger = llm_ledger(args, options)
     # --- end LLM ---
-    failures = 0
-    checked: list[Finding] = []  # exit status (issue 11): every file's findings, skipped files included
-    if not args.stdout:
-        args.out.mkdir(parents=True, exist_ok=True)
-    for path in args.files:
-        target = args.out / f"{path.stem}.{args.format}"
-        try:
-            if (
-                not args.stdout
-                and not args.force
-                and path.exists()
-                and _up_to_date(args.out / f"{path.stem}.json", path)
-            ):
-                print(f"skip: {path} (up to date: {args.out / (path.stem + '.json')})", file=sys.stderr)
-                checked += load_result(args.out / f"{path.stem}.json").findings  # exit status (issue 11)
-                continue
-            result = run(path, ledger.options(options) if ledger else options)  # LLM: budget left
-        except (InputError, EngineError) as exc:
-            failures += 1
-            print(f"error: {exc}", file=sys.stderr)
-            continue
-        except ExtractorError as exc:
-            failures += 1
-            print(f"error: {path}: {exc}", file=sys.stderr)
-            continue
-        except Exception as exc:
-            failures += 1
-            print(
-                f"error: {path}: internal error {type(exc).__name__}: {exc} (please report this file)",
-                file=sys.stderr,
-            )
-            continue
-        doc = result.document
-        checked += doc.findings  # exit status (issue 11)
-        if ledger:  # LLM (issue 5): count this document's tokens
-            ledger.add(doc)
-        text = dump_result(doc) if args.format == "json" else to_csv(doc)
-        if args.stdout:
-            sys.stdout.write(text)
-        else:
-            # Write to a temporary name first so an interrupted run never leaves a half-written result.
-            tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        from extractor.check import summary_line
-
-        print(summary_line(str(path), doc.findings), file=sys.stderr)
-        kinds = ", ".join(f"{n}×{k}" for k, n in _kind_counts(doc).items())
-        seconds = sum(result.stage_seconds.values())
-        print(
-            f"ok: {path} → {'stdout' if args.stdout else target} ({result.pages} pages, {kinds}, {seconds:.2f} s)",
-            file=sys.stderr,
-        )
+    executor = _executor(args, limits)
+    out = None if args.stdout else args.out
+    if out is not None:
+        prepare_out(out)
+    inputs, notes = collect(args.files)
+    show = reporter(args.quiet)
+    for note in notes:
+        show.line(note)
+    batch = Batch(
+        out=out,
+        options=options,
+        limits=limits,
+        fmt=args.format,
+        force=args.force or args.stdout,
+        reporter=show,
+        header={
+            "inputs": [display(a) for a in args.files],
+            "options": options.model_dump(mode="json", include={"ocr", "ocr_engine", "backend", "llm"}),
+            "format": args.format,
+            "limits": limits.model_dump(mode="json"),
+        },
+        on_result=(lambda o: ledger.run.add(o.llm)) if ledger else None,
+        options_for_next=ledger.options if ledger else None,
+    )
+    result = batch.run(inputs, executor)  # type: ignore[arg-type]
     if ledger:  # LLM (issue 5): run totals
         print(ledger.summary(), file=sys.stderr)
-    from extractor.check.policy import exit_status  # exit status (issue 11)
-
-    return exit_status(checked, args.fail_on, broken_inputs=failures)
+    return _finish(result, args, len(inputs))
 
 
-def _kind_counts(doc: ResultDocument) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for report in doc.reports:
-        counts[report.kind] = counts.get(report.kind, 0) + 1
-    return counts
+def _finish(result: BatchResult, args: argparse.Namespace, total: int) -> int:
+    journal = f"; journal: {display(result.journal)}" if result.journal else ""
+    summary = (
+        f"{result.ok} done, {result.skipped} up to date, {result.failed} failed "
+        f"of {total} files ({result.pages} pages){journal}"
+    )
+    if result.interrupted:
+        print(
+            f"interrupted: {summary}. Run the same command again to resume: finished files are skipped.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    print(f"summary: {summary}", file=sys.stderr)
+    if result.failed:
+        return EXIT_FAILED
+    if fails_counts(result.failed_checks, args.fail_on):
+        print(
+            f"checks failed at severity {args.fail_on} or worse (--fail-on {args.fail_on})", file=sys.stderr
+        )
+        return EXIT_FAILED
+    return EXIT_OK
 
 
-__all__ = ["add_parser", "run_extract_command", "to_csv"]
+__all__ = ["CSV_COLUMNS", "add_parser", "run_extract_command", "to_csv"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Literal
 
@@ -41,6 +42,12 @@ def half_unit(value: Decimal, *, exact_integers: bool = False) -> Decimal:
     if exact_integers and exponent >= 0:
         return Decimal(0)
     return Decimal(5) * Decimal(10) ** (exponent - 1)
+
+
+def rounded(value: Decimal, exponent: Decimal) -> Decimal:
+    """`value.quantize(exponent)` that never raises: a 28+-digit amount would exceed the default precision."""
+    digits = max(value.adjusted(), 0) - exponent.as_tuple().exponent + 2  # type: ignore[operator]
+    return value.quantize(exponent, context=DecimalContext(prec=max(28, digits)))
 
 
 def fmt(value: Decimal) -> str:
@@ -216,13 +223,13 @@ def ratio_finding(
     tolerance = half_unit(p) + slack
     how = rate_fits(p, expected, slack)
     status: Literal["pass", "fail"] = "pass" if how else "fail"
-    shown = expected.quantize(Decimal("0.01"))
+    shown = rounded(expected, Decimal("0.01"))
     if status == "fail":
         message = f"{label}: printed {fmt(p)}, but {fmt(n)} / {fmt(d)} = {fmt(shown)}"
     else:
         message = f"{label}: printed {fmt(p)} = {fmt(n)} / {fmt(d)} ({fmt(shown)})"
         if how == "truncated":
-            message += f", truncated rather than rounded ({fmt(expected.quantize(Decimal('0.0001')))})"
+            message += f", truncated rather than rounded ({fmt(rounded(expected, Decimal('0.0001')))})"
     return ctx.finding(
         check_id,
         severity,
@@ -230,6 +237,6 @@ def ratio_finding(
         message,
         fmt(shown),
         fmt(p),
-        fmt(tolerance.quantize(Decimal("0.0001"))),
+        fmt(rounded(tolerance, Decimal("0.0001"))),
         fields,
     )

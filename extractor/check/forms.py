@@ -6,7 +6,16 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor.check.base import Context, check, fmt, half_unit, ratio_finding, skipped, sum_finding
+from extractor.check.base import (
+    Context,
+    check,
+    fmt,
+    half_unit,
+    ratio_finding,
+    rounded,
+    skipped,
+    sum_finding,
+)
 from extractor.schemas import Finding, OverallSelfEval, ProjectSelfEval
 
 FORM_KINDS = ("overall_self_eval", "project_self_eval")
@@ -70,14 +79,14 @@ def funds_score(ctx: Context) -> Iterator[Finding]:
     ok = abs(expected - score) <= tolerance
     message = (
         f"资金得分: printed {fmt(score)}, 执行率 {fmt(rate)}% × 分值 {fmt(weight)} = "
-        f"{fmt(expected.quantize(Decimal('0.001')))}"
+        f"{fmt(rounded(expected, Decimal('0.001')))}"
     )
     yield ctx.finding(
         "score.funds",
         "error",
         "pass" if ok else "fail",
         message,
-        expected=fmt(expected.quantize(Decimal("0.001"))),
+        expected=fmt(rounded(expected, Decimal("0.001"))),
         actual=fmt(score),
         tolerance=fmt(tolerance),
         fields=fields,

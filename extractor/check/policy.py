@@ -37,6 +37,12 @@ def fails(findings: Iterable[Finding], fail_on: FailOn) -> bool:
     return any(f.status == "fail" and _RANK[f.severity] >= threshold for f in findings)
 
 
+def fails_counts(failed: dict[str, int], fail_on: FailOn) -> bool:
+    """`fails` from counts of failed findings by severity (what a batch journal keeps per file)."""
+    threshold = _THRESHOLD[fail_on]
+    return any(count and _RANK.get(severity, 0) >= threshold for severity, count in failed.items())
+
+
 def exit_status(findings: Iterable[Finding], fail_on: FailOn, *, broken_inputs: int = 0) -> int:
     """0 or 1 for a whole run: every finding of every file, and the files that could not be processed."""
     return 1 if broken_inputs or fails(findings, fail_on) else 0

@@ -38,3 +38,20 @@ class SchemaError(ExtractorError):
 
 class ConfigError(ExtractorError):
     """Invalid options or configuration."""
+
+
+def raised_in(exc: BaseException) -> str | None:
+    """The top-level package whose code raised `exc` (its innermost traceback frame), else of its type.
+
+    Engines raise builtins (RuntimeError, ValueError) from inside their own code on
+    broken input; where it was raised tells a damaged file from a bug of ours.
+    """
+    tb = exc.__traceback__
+    module = None
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__")
+        tb = tb.tb_next
+    for name in (module, type(exc).__module__):
+        if name and name.split(".")[0] not in ("builtins", "extractor"):
+            return name.split(".")[0]
+    return None

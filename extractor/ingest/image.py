@@ -11,7 +11,9 @@ rotation is about the centre and small, so it moves nothing that matters.
 
 from __future__ import annotations
 
+import struct
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractor.core.errors import InputError
+from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrWord, PixelBox
 from extractor.ingest.raster import (
@@ -37,19 +40,77 @@ _INK_TO_SIZE = 0.95
 brackets reach a little past that (0.92–1.0 measured on the sample scans)."""
 
 
-def load_image(path: str | Path) -> np.ndarray | list[np.ndarray]:
+_MIN_SIDE = 16
+"""Pixels: a smaller image cannot hold a line of text, and OCR models refuse it."""
+
+_PILLOW_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    struct.error,
+    IndexError,
+    KeyError,
+    TypeError,
+    ZeroDivisionError,
+    Image.DecompressionBombError,
+)
+"""What Pillow's decoders raise on damaged files (its own fuzzers accept these as "bad input")."""
+
+
+def load_image(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> np.ndarray | list[np.ndarray]:
     """Read a PNG/JPEG/TIFF/BMP as uint8 (H×W grayscale or H×W×3 RGB); a multi-page TIFF gives a list."""
+    frames = list(iter_frames(path, limits))
+    return frames if len(frames) > 1 else frames[0]
+
+
+def iter_frames(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[np.ndarray]:
+    """The frames of an image as arrays, decoded one at a time, within the pixel and frame limits."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "file not found")
+    # Our own pixel limit (checked per frame before it is decoded) replaces Pillow's global
+    # bomb check, so the user sees our message and the --max-pixels flag.
+    Image.MAX_IMAGE_PIXELS = None
+    count = 0
     try:
         with Image.open(path) as img:
-            frames = [_to_array(frame) for frame in ImageSequence.Iterator(img)]
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            for frame in ImageSequence.Iterator(img):
+                count += 1
+                if count > limits.max_pages:
+                    raise InputError(
+                        str(path),
+                        too_big(
+                            "the image",
+                            f"more than {limits.max_pages} frames",
+                            f"{limits.max_pages} pages or frames",
+                            "--max-pages",
+                        ),
+                    )
+                width, height = frame.size
+                if width * height > limits.max_pixels:
+                    raise InputError(
+                        str(path),
+                        too_big(
+                            f"frame {count}",
+                            f"{width}×{height} pixels",
+                            f"{limits.max_pixels / 1e6:g} million pixels",
+                            "--max-pixels",
+                        ),
+                    )
+                if min(width, height) < _MIN_SIDE:
+                    raise InputError(
+                        str(path),
+                        f"frame {count} is {width}×{height} pixels: too small to hold readable text",
+                    )
+                yield _to_array(frame)
+    except InputError:
+        raise
+    except _PILLOW_ERRORS as exc:
         raise InputError(str(path), f"not a readable image ({exc}); give a PNG, JPEG or TIFF") from exc
-    if not frames:
+    if count == 0:
         raise InputError(str(path), "image has no frames")
-    return frames if len(frames) > 1 else frames[0]
 
 
 def _to_array(img: Image.Image) -> np.ndarray:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pymupdf
 
-from extractor.core.errors import InputError
+from extractor.core.errors import InputError, raised_in
+from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
 from extractor.core.types import Line, Page, Ruling, Word, union
 
 if TYPE_CHECKING:
@@ -37,7 +38,10 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if path.stat().st_size == 0:
         raise InputError(str(path), "file is empty (0 bytes)")
     try:
-        doc = pymupdf.open(path, filetype="pdf")
+        if _utf8_name(path):
+            doc = pymupdf.open(path, filetype="pdf")
+        else:  # MuPDF takes UTF-8 file names only: hand it the bytes
+            doc = pymupdf.open(stream=path.read_bytes(), filetype="pdf")
     except Exception as exc:  # pymupdf raises its own FileDataError and RuntimeError
         raise InputError(str(path), f"not a readable PDF ({exc}); check the file is a complete PDF") from exc
     if doc.needs_pass:
@@ -49,6 +53,14 @@ def open_pdf(path: Path) -> pymupdf.Document:
         doc.close()
         raise InputError(str(path), "PDF has no pages")
     return doc
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _GAP_FACTOR = 1.2
@@ -170,9 +182,21 @@ def needs_ocr(page: pymupdf.Page, lines: list[Line], mode: OcrMode) -> bool:
     return bool(page.get_images(full=False))
 
 
-def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Any:
-    """The page as a grayscale numpy array for OCR."""
+def render_page(page: pymupdf.Page, dpi: int = OCR_DPI, max_pixels: int = DEFAULT_LIMITS.max_pixels) -> Any:
+    """The page as a grayscale numpy array for OCR; a page too large to render is refused."""
     import numpy as np
+
+    width, height = (round(side * dpi / 72) for side in (page.rect.width, page.rect.height))
+    if width * height > max_pixels:
+        raise InputError(
+            page.parent.name,
+            too_big(
+                f"page {page.number + 1} rendered for OCR",
+                f"{width}×{height} pixels",
+                f"{max_pixels / 1e6:g} million pixels",
+                "--max-pixels",
+            ),
+        )
 
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     # MuPDF keeps each decoded page image in its store (up to 256 MB); a scan is rendered
@@ -183,46 +207,79 @@ def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Any:
 
 
 def ingest_pdf(
-    path: Path, *, ocr: OcrMode = "auto", engine: Callable[[], OcrEngine] | None = None
+    path: Path,
+    *,
+    ocr: OcrMode = "auto",
+    engine: Callable[[], OcrEngine] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Page]:
     """Yield the pages of a PDF, each from its text layer or from OCR.
 
     `engine` is a factory, called only when a page needs OCR: born-digital files never load a model.
+    An exception MuPDF raises on a damaged page becomes an InputError naming the page.
     """
     doc = open_pdf(path)
     try:
+        if doc.page_count > limits.max_pages:
+            raise InputError(
+                str(path),
+                too_big("the PDF", f"{doc.page_count} pages", f"{limits.max_pages} pages", "--max-pages"),
+            )
         any_text = False
         for index in range(doc.page_count):
-            page = doc[index]
             number = index + 1
-            lines = text_lines(page, number)
-            if needs_ocr(page, lines, ocr):
-                if engine is None:
-                    raise InputError(
-                        str(path),
-                        f"page {number} is an image without a text layer and OCR is off; run with --ocr auto",
-                    )
+            try:
+                page, ocr_image = _read_page(doc, index, path, ocr, engine is not None, limits)
+            except InputError:
+                raise
+            except Exception as exc:
+                if raised_in(exc) not in ("pymupdf", "fitz", "mupdf"):
+                    raise
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise InputError(
+                    str(path),
+                    f"page {number} is damaged (MuPDF: {reason}); check the file opens in a PDF viewer, "
+                    "or re-save it",
+                ) from exc
+            if ocr_image is not None and engine is not None:
                 from extractor.ingest.image import page_from_image
 
                 yield page_from_image(
-                    render_page(page),
-                    number=number,
-                    width_pt=page.rect.width,
-                    height_pt=page.rect.height,
-                    engine=engine(),
+                    ocr_image, number=number, width_pt=page.width, height_pt=page.height, engine=engine()
                 )
                 any_text = True
                 continue
-            any_text = any_text or bool(lines)
-            yield Page(
-                number=number,
-                width=page.rect.width,
-                height=page.rect.height,
-                lines=tuple(lines),
-                rulings=tuple(rulings(page)),
-                text_source="text",
-            )
+            any_text = any_text or bool(page.lines)
+            yield page
         if not any_text:
             raise InputError(str(path), "PDF has no text on any page and no images to OCR")
     finally:
         doc.close()
+
+
+def _read_page(
+    doc: pymupdf.Document, index: int, path: Path, ocr: OcrMode, can_ocr: bool, limits: Limits
+) -> tuple[Page, Any]:
+    """One page from its text layer, or (its size, its rendered image) when it needs OCR."""
+    page = doc[index]
+    number = index + 1
+    lines = text_lines(page, number)
+    if needs_ocr(page, lines, ocr):
+        if not can_ocr:
+            raise InputError(
+                str(path),
+                f"page {number} is an image without a text layer and OCR is off; run with --ocr auto",
+            )
+        image = render_page(page, max_pixels=limits.max_pixels)
+        return Page(number=number, width=page.rect.width, height=page.rect.height), image
+    return (
+        Page(
+            number=number,
+            width=page.rect.width,
+            height=page.rect.height,
+            lines=tuple(lines),
+            rulings=tuple(rulings(page)),
+            text_source="text",
+        ),
+        None,
+    )

@@ -29,14 +29,32 @@ class GridCell:
         return SourceSpan(page=self.cell.page, bbox=self.cell.bbox, text=self.cell.text)
 
 
+_GRID_CACHE: dict[int, tuple[Table, list[list[GridCell]]]] = {}
+_GRID_CACHE_SIZE = 16
+_BLANK = GridCell(text="", cell=None)
+_WHITESPACE = re.compile(r"\s+")
+
+
 def grid_of(table: Table) -> list[list[GridCell]]:
-    """Rows of GridCells; a merged cell's text repeats at every position it covers."""
-    filled = table.filled_grid()
-    return [[GridCell(text=_spaces(c.text) if c else "", cell=c) for c in row] for row in filled]
+    """Rows of GridCells; a merged cell's text repeats at every position it covers.
+
+    Every report kind's extractor asks for the grid of the same tables, so the grids of
+    the last few tables are kept (a 20,000-column row made each rebuild cost seconds).
+    The rows are copies: callers may change their lists, never the cache.
+    """
+    hit = _GRID_CACHE.get(id(table))
+    if hit is None or hit[0] is not table:
+        filled = table.filled_grid()
+        grid = [[GridCell(text=_spaces(c.text), cell=c) if c else _BLANK for c in row] for row in filled]
+        if len(_GRID_CACHE) >= _GRID_CACHE_SIZE:
+            _GRID_CACHE.pop(next(iter(_GRID_CACHE)))
+        # The table itself is kept with its grid, so its id cannot be reused while cached.
+        hit = _GRID_CACHE[id(table)] = (table, grid)
+    return [list(row) for row in hit[1]]
 
 
 def _spaces(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def is_code(text: str) -> bool:
