@@ -81,6 +81,39 @@ def _repair_straddles(rows: list[list[GridCell]]) -> list[list[GridCell]]:
     return out
 
 
+# --- Title lines inside the table's frame ----------------------------------------------------
+
+_HEADER_LINE = re.compile(vocab.HEADER_LINE)
+_UNIT = re.compile(vocab.UNIT)
+_EMPTY = re.compile(vocab.EMPTY_NOTE)
+_NOTE_LABEL = re.compile(vocab.NOTE_LABEL)
+
+
+def is_banner(row: list[GridCell]) -> bool:
+    """A row that prints the table's title, `部门：…` or `单位：…` inside its frame: one cell
+    spanning most of the width, or only 部门/单位 lines."""
+    cells = [gc for gc in row if gc.text.strip()]
+    if not cells:
+        return False
+    texts = [_compact(gc.text) for gc in cells]
+    if all(_HEADER_LINE.match(t) or _UNIT.search(t) for t in texts):
+        return True
+    distinct = {id(gc.cell) for gc in cells}
+    return (
+        len(distinct) == 1
+        and len(cells) >= max(2, len(row) * 0.6)
+        and not any(_is_amount(t) for t in texts)
+        and bool(re.search(r"表|部\s*门[:：]|单\s*位[:：]", texts[0]))
+    )
+
+
+def _without_banners(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    n = 0
+    while n < min(len(grid), 3) and is_banner(grid[n]):
+        n += 1
+    return grid[n:]
+
+
 # --- Header and column roles ----------------------------------------------------------------
 
 
@@ -228,6 +261,8 @@ class ParsedGrid:
     rows: list[TableRow]
     spans: list[dict[str, SourceSpan]]
     any_value: bool
+    note: tuple[str, SourceSpan | None] | None = None
+    """An empty-table note printed in a row of the table's own frame (label removed)."""
 
 
 def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
@@ -344,7 +379,7 @@ def _merge_full_width(line: list[_LineRow]) -> list[_LineRow]:
 def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple[Columns, ParsedGrid]:
     """Rows of one part of a table. A part without its own header reuses `columns` (the table's
     columns so far); a part after one that printed only header rows takes those rows first."""
-    grid = _repair_straddles(grid_of(table))
+    grid = _without_banners(_repair_straddles(grid_of(table)))
     n_header = header_rows(grid)
     lead_rows = 0
     if columns is not None and n_header == 0:
@@ -364,9 +399,15 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
         cols = column_roles(grid, n_header)
     cols.header_only = bool(grid) and n_header == len(grid)
     per_side: list[list[_LineRow]] = [[] for _ in cols.segments]
+    note: tuple[str, SourceSpan | None] | None = None
     for r, row in enumerate(grid[n_header:], start=n_header):
-        first = _compact(next((c.text for c in row if c.text.strip()), ""))
-        if is_column_number_row(row) or (first.startswith(("注", "说明")) and not _is_amount(first)):
+        first_cell = next((c for c in row if c.text.strip()), None)
+        first = _compact(first_cell.text) if first_cell else ""
+        if first.startswith(("注", "说明")) and not _is_amount(first):
+            if note is None and _EMPTY.search(first):
+                note = (_NOTE_LABEL.sub("", first), first_cell.span() if first_cell else None)
+            continue
+        if is_column_number_row(row):
             continue
         for item in _merge_full_width(_line_rows(row, r - lead_rows, cols, unit)):
             per_side[item.side_index].append(item)
@@ -376,4 +417,5 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
         rows=[i.row for i in items],
         spans=[i.spans for i in items],
         any_value=any(v is not None for i in items for v in i.row.values.values()),
+        note=note,
     )
