@@ -12,7 +12,8 @@ import pytest
 from pdfgen import FONT, TableSpec, draw_table
 
 from extractor.api import ExtractOptions, extract
-from extractor.extract.rules.budget_grid import printed_amount, requote
+from extractor.extract.rules.budget_cells import printed_amount
+from extractor.extract.rules.budget_grid import requote
 from extractor.extract.rules.budget_tables import table_id, title_of
 from extractor.schemas import Budget, ResultDocument
 
