@@ -225,3 +225,18 @@ def test_a_blank_part_makes_a_failed_sum_a_warning() -> None:
     rows[2] = _row("住房公积金", "30311", 金额="600.00")
     wrong = _fails(_findings(_budget([table.model_copy(update={"rows": rows})])), "budget.code_hierarchy")
     assert [f.severity for f in wrong] == ["error"]
+
+
+def test_year_on_year_in_the_next_sentence_and_across_a_broken_paragraph() -> None:
+    report = _budget([])
+    findings = _findings(
+        report,
+        "此外，基本支出预算数为17123.19万元。与上年相比增加1408.29万元，增长8.96%。",
+        # A layout broke this sentence over three paragraphs.
+        "13656.34 万元，主要用于行政支出及办案业务。与上年相比增加",
+        "309.03 万元，增长2.31",
+        "%。主要原因是人员经费增加。",
+    )
+    changes = [f for f in findings if f.check == "budget.prose_change"]
+    assert [(f.status, f.severity) for f in changes] == [("pass", "error"), ("fail", "error")]
+    assert changes[1].expected == "2.32"

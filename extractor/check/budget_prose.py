@@ -8,8 +8,9 @@ Needs the report's paragraphs (`Context.paragraphs`): on a saved result these do
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -23,11 +24,27 @@ from extractor.vocab import budget as vocab
 BUDGET = ("budget",)
 _CHANGE = re.compile(vocab.CHANGE_CLAIM)
 _PREVIOUS = re.compile(vocab.PREVIOUS_CLAIM)
+_CHANGE_NEXT = re.compile(vocab.CHANGE_NEXT_SENTENCE)
 _ITEM = re.compile(
     r"([\u4e00-\u9fff]{2,20})（款）\s*([\u4e00-\u9fff、（）()]{2,30}?)（项）[”\"]?\s*(?:支出)?\s*"
     + vocab.NUM
     + r"\s*万元"
 )
+
+
+_SENTENCE_END = re.compile(r"[。；！？：:]\s*$")
+
+
+def sentences(paragraphs: Sequence[SourceSpan]) -> list[SourceSpan]:
+    """Paragraphs with the ones a layout broke mid-sentence joined again (`…增加309.03 万元，增长2.31`
+    / `%。主要原因…`): a paragraph that ends without sentence punctuation runs on into the next."""
+    out: list[SourceSpan] = []
+    for para in paragraphs:
+        if out and not _SENTENCE_END.search(out[-1].text):
+            out[-1] = out[-1].model_copy(update={"text": out[-1].text + para.text})
+        else:
+            out.append(para)
+    return out
 
 
 def _d(text: str) -> Decimal:
@@ -50,7 +67,7 @@ def _sign(word: str) -> int:
     "比上年增加 A 万元，增长 P%: P = A / (本年 ∓ A); 执行数 → 预算 change",
 )
 def year_on_year(ctx: Context) -> Iterator[Finding]:
-    for para in ctx.paragraphs:
+    for para in sentences(ctx.paragraphs):
         covered: list[tuple[int, int]] = []
         for m in _PREVIOUS.finditer(para.text):
             covered.append(m.span())
@@ -70,11 +87,18 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
                 ("(narrative)", previous),
             )
             yield _with_text(f, para, m.group(0))
-        for m in _CHANGE.finditer(para.text):
-            if any(a <= m.start() < b for a, b in covered) or not m.group(3):
+        claims = [
+            (m, _d(m.group(1)), m.group(2), m.group(3), m.group(4)) for m in _CHANGE.finditer(para.text)
+        ]
+        claims += [
+            (m, _d(m.group(1)), m.group(2), m.group(3), m.group(4)) for m in _CHANGE_NEXT.finditer(para.text)
+        ]
+        for m, current, word, delta_text, pct_text in claims:
+            if any(a <= m.end() - 1 < b for a, b in covered) or not delta_text:
                 continue
-            current, delta, pct = _d(m.group(1)), _d(m.group(3)), _d(m.group(4))
-            previous = current - _sign(m.group(2)) * delta
+            covered.append(m.span())
+            delta, pct = _d(delta_text), _d(pct_text)
+            previous = current - _sign(word) * delta
             if previous <= 0:
                 continue
             f = ratio_finding(
@@ -116,7 +140,10 @@ def _narrative_vs(
     text: str,
     severity: Literal["error", "warning"] = "error",
 ) -> Finding:
-    tolerance = unit_of_last_digit(stated) + unit_of_last_digit(value)
+    # The narrative rounds or truncates the table's printed value when it prints fewer digits;
+    # at the same precision the two must agree exactly.
+    coarser = unit_of_last_digit(stated) > unit_of_last_digit(value)
+    tolerance = unit_of_last_digit(stated) if coarser else Decimal(0)
     diff = abs(stated - value)
     status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
     message = f"{label}: the narrative states {fmt(stated)} 万元, the tables {fmt(value)}"
@@ -141,7 +168,7 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
         value = getattr(report.key_figures, key)
         if value is None:
             continue
-        for para in ctx.paragraphs:
+        for para in sentences(ctx.paragraphs):
             for m in re.finditer(vocab.NARRATIVE_SUBJECT_BEFORE + pattern, para.text):
                 before = para.text[max(0, m.start() - 10) : m.start()]
                 if re.search(r"(?:比|较|与)(?:上年|\d{4}年)|执行数|增加|减少", before):
@@ -151,7 +178,7 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                 )
     # 款/项 items (`法院（款）行政运行（项）支出11786.92万元`) against the 功能分类 tables' rows.
     tables = [(ti, t) for ti, t in enumerate(report.tables) if t.id == "general_budget_expenditure"]
-    for para in ctx.paragraphs:
+    for para in sentences(ctx.paragraphs):
         for m in _ITEM.finditer(para.text):
             kuan, xiang, stated = m.group(1), m.group(2), _d(m.group(3))
             for ti, table in tables:
@@ -233,6 +260,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
     the key figures where the sentence does not state the whole."""
     report = ctx.report
     assert isinstance(report, Budget)
+    ctx = dataclasses.replace(ctx, paragraphs=sentences(ctx.paragraphs))
     named: list[tuple[SourceSpan, re.Match[str], Decimal]] = []
     for para in ctx.paragraphs:
         for m in _NAMED_SHARE.finditer(para.text):
