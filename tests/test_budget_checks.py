@@ -240,3 +240,32 @@ def test_year_on_year_in_the_next_sentence_and_across_a_broken_paragraph() -> No
     changes = [f for f in findings if f.check == "budget.prose_change"]
     assert [(f.status, f.severity) for f in changes] == [("pass", "error"), ("fail", "error")]
     assert changes[1].expected == "2.32"
+
+
+def test_a_code_printed_wrong_has_no_parent() -> None:
+    rows = [
+        _row("卫生健康支出", "210", 金额="50.3724"),
+        _row("行政事业单位医疗", "21011", 金额="50.3724"),
+        _row("事业单位医疗", "71102", 金额="50.3724"),  # 类 printed `7` for `210`
+    ]
+    table = BudgetTable(id="expenditure", title="支出预算总表", columns=["金额"], rows=rows)
+    fails = _fails(_findings(_budget([table])), "budget.code_parent")
+    assert len(fails) == 1 and fails[0].severity == "warning" and "probably 2101102" in fails[0].message
+    rows[2] = _row("事业单位医疗", "2101102", 金额="50.3724")
+    assert _fails(_findings(_budget([table.model_copy(update={"rows": rows})])), "budget.code_parent") == []
+    # A table that prints only 项-level codes has no parents to check.
+    only_items = table.model_copy(update={"rows": [_row("事业单位医疗", "2101102", 金额="1")]})
+    assert [f for f in _findings(_budget([only_items])) if f.check == "budget.code_parent"] == []
+
+
+def test_shares_of_three_public_from_its_parts_and_decrease_wording() -> None:
+    report = _budget([], overseas_budget="70", vehicle_budget="411.20", reception_budget="27")
+    findings = _findings(
+        report,
+        "因公出国（境）费支出70万元，占“三公”经费的13.77%；公务用车购置及运行费支出411.20万元，占“三公”经费的80.92%。",
+        "公诉、审判、侦查、执行等检察监督支出（项）1,895万元，与上年相比减少134万元，降幅0.66%。",
+    )
+    shares = [f for f in findings if f.check == "prose.share"]
+    assert [f.status for f in shares] == ["pass", "fail"]  # 411.20 / 508.20 = 80.91
+    changes = [f for f in findings if f.check == "budget.prose_change"]
+    assert [(f.status, f.expected) for f in changes] == [("fail", "6.60")]

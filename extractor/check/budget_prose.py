@@ -249,6 +249,17 @@ def _name_differs(
 _NAMED_SHARE = re.compile(vocab.NAMED_SHARE_CLAIM)
 
 
+def _share_base(report: Budget, key: str) -> Decimal | None:
+    """The whole a named share is of; 三公 not stated as a total is the sum of its three parts."""
+    value: Decimal | None = getattr(report.key_figures, key)
+    if value is None and key == "three_public_budget":
+        kf = report.key_figures
+        parts = [kf.overseas_budget, kf.reception_budget, kf.vehicle_budget]
+        if all(p is not None for p in parts):
+            value = sum((p for p in parts if p is not None), Decimal(0))
+    return value
+
+
 @check(
     "budget.prose_share",
     BUDGET,
@@ -265,7 +276,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
     for para in ctx.paragraphs:
         for m in _NAMED_SHARE.finditer(para.text):
             key = vocab.SHARE_BASES.get(re.sub(r"[“”\"\s]", "", m.group(2)))
-            base = getattr(report.key_figures, key) if key else None
+            base = _share_base(report, key) if key else None
             if base is not None:
                 named.append((para, m, base))
     resolved = {f"“{m.group(0)}”" for _, m, _ in named}
@@ -282,5 +293,6 @@ def shares(ctx: Context) -> Iterator[Finding]:
             ("(narrative)", pct),
             ("(narrative)", part),
             ("(narrative)", base),
+            exact_integers=True,  # whole-万元 amounts in a budget's narrative are set, not rounded
         )
         yield _with_text(f, para, m.group(0))
