@@ -269,3 +269,25 @@ def test_shares_of_three_public_from_its_parts_and_decrease_wording() -> None:
     assert [f.status for f in shares] == ["pass", "fail"]  # 411.20 / 508.20 = 80.91
     changes = [f for f in findings if f.check == "budget.prose_change"]
     assert [(f.status, f.expected) for f in changes] == [("fail", "6.60")]
+
+
+def test_listed_items_add_up_to_the_appropriation_total() -> None:
+    report = _budget([], fiscal_appropriation_income="950.1164")
+    intro = "财政拨款支出主要内容如下："
+    first = "1. “社会保障和就业支出（类）行政事业单位养老支出（款）事业单位离退休（项）”53.84万元，主要用于退休人员。"
+    wrapped = "2. “社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”696.48万元，主要用于人员经费，比2023年增加"
+    rest = "3.84%。主要原因是人员增加。"
+    third = "3. “卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项）”199.80万元，主要用于医疗保险。"
+    ok = [
+        f
+        for f in _findings(report, intro, first, wrapped, rest, third)
+        if f.check == "budget.prose_item_list"
+    ]
+    assert [(f.status, f.severity) for f in ok] == [("pass", "warning")]
+    bad_item = third.replace("199.80", "241.98")
+    bad = [
+        f
+        for f in _findings(report, intro, first, wrapped, rest, bad_item)
+        if f.check == "budget.prose_item_list"
+    ]
+    assert [(f.status, f.actual) for f in bad] == [("fail", "992.30")]

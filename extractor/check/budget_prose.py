@@ -296,3 +296,54 @@ def shares(ctx: Context) -> Iterator[Finding]:
             exact_integers=True,  # whole-万元 amounts in a budget's narrative are set, not rounded
         )
         yield _with_text(f, para, m.group(0))
+
+
+_LIST_INTRO = re.compile(vocab.LIST_INTRO)
+_LIST_ITEM = re.compile(vocab.LIST_ITEM)
+_ITEM_NUMBER = re.compile(r"^\s*(\d+)\s*[.．、](?!\d)")
+
+
+@check(
+    "budget.prose_item_list",
+    BUDGET,
+    "warning",
+    "the items listed under 财政拨款支出主要内容如下 add up to the 财政拨款 total",
+)
+def item_list(ctx: Context) -> Iterator[Finding]:
+    report = ctx.report
+    assert isinstance(report, Budget)
+    total = report.key_figures.fiscal_appropriation_income
+    paragraphs = list(ctx.paragraphs)
+    for n, para in enumerate(paragraphs):
+        if total is None or not _LIST_INTRO.search(para.text):
+            continue
+        items: list[tuple[Decimal, str]] = []
+        misses = 0
+        for nxt in paragraphs[n + 1 :]:
+            number = _ITEM_NUMBER.match(nxt.text)
+            m = _LIST_ITEM.match(nxt.text)
+            if m is not None and number is not None and int(number.group(1)) == len(items) + 1:
+                items.append((_d(m.group(1)), m.group(0)))
+                misses = 0
+                continue
+            # The rest of an item a layout set as its own paragraph (`28.89%。主要原因是…`) is skipped;
+            # another numbered line, or several lines of other text, ends the list.
+            misses += 1
+            if number is not None or misses > 2:
+                break
+        if len(items) < 2:
+            continue
+        listed = sum((v for v, _ in items), Decimal(0))
+        tolerance = sum((unit_of_last_digit(v) for v, _ in items), Decimal(0)) + unit_of_last_digit(total)
+        ok = abs(listed - total) <= tolerance
+        f = ctx.finding(
+            "budget.prose_item_list",
+            "warning",
+            "pass" if ok else "fail",
+            f"{len(items)} listed 财政拨款 items add up to {fmt(listed)} 万元; the 财政拨款 total is {fmt(total)}",
+            fmt(total),
+            fmt(listed),
+            fmt(tolerance),
+            ["key_figures.fiscal_appropriation_income", "(narrative)"],
+        )
+        yield _with_text(f, para, para.text)

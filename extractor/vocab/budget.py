@@ -290,3 +290,8 @@ NARRATIVE_VS_TABLE: list[tuple[str, str]] = [
     ("three_public_budget", rf"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?预算(?:数|安排)?为?\s*{NUM}\s*万元"),
     ("operating_funds", rf"机关运行经费(?:预算)?(?:支出)?(?:预算)?为?\s*{NUM}\s*万元"),
 ]
+
+LIST_INTRO = r"财政拨款支出(?:预算)?(?:的)?主要内容如下"
+"""A narrative that lists every 财政拨款 item (类/款/项 with its amount) under this line."""
+LIST_ITEM = rf"^\s*\d+\s*[.．、]\s*[“\"]?[^”\"]*（项）[”\"]?\s*{NUM}\s*万元"
+"""`1. “一般公共服务支出（类）…（项）”25.77万元，…` — one listed item and its amount."""
