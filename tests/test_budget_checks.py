@@ -291,3 +291,15 @@ def test_listed_items_add_up_to_the_appropriation_total() -> None:
         if f.check == "budget.prose_item_list"
     ]
     assert [(f.status, f.actual) for f in bad] == [("fail", "992.30")]
+
+
+def test_shares_listed_under_their_whole() -> None:
+    findings = _findings(
+        _budget([]),
+        "某某院本年支出预算合计21,955.35万元，其中：",
+        "基本支出13,994.31万元，占63.74%；",
+        "项目支出5,573万元，占25.38%；",
+        "单位预留机动经费2,388.04万元，占10.87%。",
+    )
+    shares = [(f.status, f.expected) for f in findings if f.check == "prose.share"]
+    assert shares == [("pass", "63.74"), ("pass", "25.38"), ("fail", "10.88")]

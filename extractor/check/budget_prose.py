@@ -267,35 +267,58 @@ def _share_base(report: Budget, key: str) -> Decimal | None:
     "A 万元，占 B 的 X%: X = A / B (the 决算 share check, on budgets)",
 )
 def shares(ctx: Context) -> Iterator[Finding]:
-    """The 决算 share check, with shares of a named budget total (占“三公”经费的 X%) resolved from
-    the key figures where the sentence does not state the whole."""
+    """The 决算 share check, with two more ways to know the whole: a named budget total
+    (占“三公”经费的 X%) from the key figures, and a list under `…合计N万元，其中：` whose items
+    (`基本支出…万元，占X%；`) stand in paragraphs of their own."""
     report = ctx.report
     assert isinstance(report, Budget)
     ctx = dataclasses.replace(ctx, paragraphs=sentences(ctx.paragraphs))
-    named: list[tuple[SourceSpan, re.Match[str], Decimal]] = []
+    resolved: list[tuple[SourceSpan, str, Decimal, Decimal, Decimal]] = []
     for para in ctx.paragraphs:
         for m in _NAMED_SHARE.finditer(para.text):
             key = vocab.SHARE_BASES.get(re.sub(r"[“”\"\s]", "", m.group(2)))
             base = _share_base(report, key) if key else None
             if base is not None:
-                named.append((para, m, base))
-    resolved = {f"“{m.group(0)}”" for _, m, _ in named}
+                resolved.append((para, m.group(0), _d(m.group(1)), _d(m.group(3)), base))
+    resolved += _listed_shares(ctx.paragraphs)
+    texts = {f"“{text}”" for _, text, _, _, _ in resolved}
     for f in prose.shares(ctx):
-        if not any(f.message.startswith(text) for text in resolved):
+        if not any(f.message.startswith(text) for text in texts):
             yield f
-    for para, m, base in named:
-        part, pct = _d(m.group(1)), _d(m.group(3))
+    for para, text, part, pct, base in resolved:
         f = ratio_finding(
             ctx,
             "prose.share",
             "warning",
-            f"“{m.group(0)}” (of {fmt(base)})",
+            f"“{text}” (of {fmt(base)})",
             ("(narrative)", pct),
             ("(narrative)", part),
             ("(narrative)", base),
             exact_integers=True,  # whole-万元 amounts in a budget's narrative are set, not rounded
         )
-        yield _with_text(f, para, m.group(0))
+        yield _with_text(f, para, text)
+
+
+_LIST_WHOLE = re.compile(vocab.SHARE_LIST_INTRO)
+_LISTED_SHARE = re.compile(vocab.SHARE_LIST_ITEM)
+
+
+def _listed_shares(
+    paragraphs: Sequence[SourceSpan],
+) -> list[tuple[SourceSpan, str, Decimal, Decimal, Decimal]]:
+    out: list[tuple[SourceSpan, str, Decimal, Decimal, Decimal]] = []
+    base: Decimal | None = None
+    for para in paragraphs:
+        intro = _LIST_WHOLE.search(para.text)
+        if intro is not None:
+            base = _d(intro.group(1))
+            continue
+        m = _LISTED_SHARE.search(para.text) if base is not None else None
+        if m is None or base is None:
+            base = None
+            continue
+        out.append((para, m.group("claim"), _d(m.group(2)), _d(m.group(3)), base))
+    return out
 
 
 _LIST_INTRO = re.compile(vocab.LIST_INTRO)

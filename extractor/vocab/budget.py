@@ -295,3 +295,9 @@ LIST_INTRO = r"财政拨款支出(?:预算)?(?:的)?主要内容如下"
 """A narrative that lists every 财政拨款 item (类/款/项 with its amount) under this line."""
 LIST_ITEM = rf"^\s*\d+\s*[.．、]\s*[“\"]?[^”\"]*（项）[”\"]?\s*{NUM}\s*万元"
 """`1. “一般公共服务支出（类）…（项）”25.77万元，…` — one listed item and its amount."""
+
+SHARE_LIST_INTRO = rf"{NUM}\s*万元[，,。]?\s*其中\s*[:：]\s*$"
+"""`本年支出预算合计21,955.35万元，其中：` — the whole of the shares listed in the next paragraphs."""
+SHARE_LIST_ITEM = rf"^[^。；\d]{{0,30}}?(?P<claim>{NUM}\s*万元[，,]\s*占\s*{NUM}\s*[%％])"
+"""`单位预留机动经费2,388.04万元，占10.87%；` — one listed share (no other amount before it);
+the claim itself in group `claim`."""
