@@ -180,9 +180,10 @@ def find_segments(doc: LayoutDocument) -> list[Segment]:
 def _tables_only_budget(doc: LayoutDocument) -> list[Segment]:
     """A file holding only a budget's tables (no report title): one budget segment when two or
     more of its tables carry standard budget table titles (收支预算总表, 一般公共预算支出预算表 …)."""
-    from extractor.extract.rules.budget_tables import title_of
+    from extractor.extract.rules.budget_tables import framed_title, title_of
 
     titles = [t for b in doc.blocks if (t := title_of(_text(b)))]
+    titles += [f[0] for b in doc.blocks if isinstance(b, TableBlock) and (f := framed_title(b.table))]
     if len(set(titles)) < 2 or not any(isinstance(b, TableBlock) for b in doc.blocks):
         return []
     return [Segment(kind="budget", start=0, end=len(doc.blocks), title="")]

@@ -12,7 +12,8 @@ import pytest
 from pdfgen import FONT, TableSpec, draw_table
 
 from extractor.api import ExtractOptions, extract
-from extractor.extract.rules.budget_grid import printed_amount, requote
+from extractor.extract.rules.budget_cells import printed_amount
+from extractor.extract.rules.budget_grid import requote
 from extractor.extract.rules.budget_tables import table_id, title_of
 from extractor.schemas import Budget, ResultDocument
 
@@ -510,3 +511,37 @@ def test_plain_text_budget(tmp_path: Path) -> None:
     ]
     assert budget.key_figures.project_expenditure == Decimal("400.00")
     assert _errors(doc) == []
+
+
+def test_titles_and_notes_inside_the_table_frame(tmp_path: Path) -> None:
+    """A tables-only file whose tables print their title, `部门：` and `单位：` lines in the first
+    rows of their own frame, and an empty table's note in its last row."""
+    banner = ["收支预算总表", "", "", "", "", ""]
+    labels = ["部门：江苏省某某厅", "", "", "", "单位：万元", ""]
+    summary = _summary()
+    framed = TableSpec(
+        rows=[banner, labels, *summary.rows],
+        widths=summary.widths,
+        merges=[(0, 0, 1, 6), (1, 0, 1, 4), (1, 4, 1, 2)]
+        + [(r + 2, c, h, w) for r, c, h, w in summary.merges],
+    )
+    fund = TableSpec(
+        rows=[
+            ["政府性基金支出预算表", "", ""],
+            ["部门：江苏省某某厅", "", "单位：万元"],
+            ["功能科目编码", "功能科目名称", "金额"],
+            ["", "合计", ""],
+            ["注：本部门无相关收支项目", "", ""],
+        ],
+        widths=[100, 160, 100],
+        merges=[(0, 0, 1, 3), (1, 0, 1, 2), (4, 0, 1, 3)],
+    )
+    path = _pdf(tmp_path / "framed.pdf", [([], framed, []), ([], fund, [])])
+    budget = _budget(extract(path, OPTIONS))
+    assert (budget.department, budget.scope) == ("江苏省某某厅", "department")
+    tables = {t.id: t for t in budget.tables}
+    assert tables["income_expenditure_summary"].title == "收支预算总表"
+    assert len(tables["income_expenditure_summary"].rows) == 8
+    assert budget.key_figures.income_total == Decimal("1000.00")
+    assert tables["gov_fund_expenditure"].rows == []
+    assert tables["gov_fund_expenditure"].empty_note == "本部门无相关收支项目"

@@ -225,3 +225,81 @@ def test_a_blank_part_makes_a_failed_sum_a_warning() -> None:
     rows[2] = _row("住房公积金", "30311", 金额="600.00")
     wrong = _fails(_findings(_budget([table.model_copy(update={"rows": rows})])), "budget.code_hierarchy")
     assert [f.severity for f in wrong] == ["error"]
+
+
+def test_year_on_year_in_the_next_sentence_and_across_a_broken_paragraph() -> None:
+    report = _budget([])
+    findings = _findings(
+        report,
+        "此外，基本支出预算数为17123.19万元。与上年相比增加1408.29万元，增长8.96%。",
+        # A layout broke this sentence over three paragraphs.
+        "13656.34 万元，主要用于行政支出及办案业务。与上年相比增加",
+        "309.03 万元，增长2.31",
+        "%。主要原因是人员经费增加。",
+    )
+    changes = [f for f in findings if f.check == "budget.prose_change"]
+    assert [(f.status, f.severity) for f in changes] == [("pass", "error"), ("fail", "error")]
+    assert changes[1].expected == "2.32"
+
+
+def test_a_code_printed_wrong_has_no_parent() -> None:
+    rows = [
+        _row("卫生健康支出", "210", 金额="50.3724"),
+        _row("行政事业单位医疗", "21011", 金额="50.3724"),
+        _row("事业单位医疗", "71102", 金额="50.3724"),  # 类 printed `7` for `210`
+    ]
+    table = BudgetTable(id="expenditure", title="支出预算总表", columns=["金额"], rows=rows)
+    fails = _fails(_findings(_budget([table])), "budget.code_parent")
+    assert len(fails) == 1 and fails[0].severity == "warning" and "probably 2101102" in fails[0].message
+    rows[2] = _row("事业单位医疗", "2101102", 金额="50.3724")
+    assert _fails(_findings(_budget([table.model_copy(update={"rows": rows})])), "budget.code_parent") == []
+    # A table that prints only 项-level codes has no parents to check.
+    only_items = table.model_copy(update={"rows": [_row("事业单位医疗", "2101102", 金额="1")]})
+    assert [f for f in _findings(_budget([only_items])) if f.check == "budget.code_parent"] == []
+
+
+def test_shares_of_three_public_from_its_parts_and_decrease_wording() -> None:
+    report = _budget([], overseas_budget="70", vehicle_budget="411.20", reception_budget="27")
+    findings = _findings(
+        report,
+        "因公出国（境）费支出70万元，占“三公”经费的13.77%；公务用车购置及运行费支出411.20万元，占“三公”经费的80.92%。",
+        "公诉、审判、侦查、执行等检察监督支出（项）1,895万元，与上年相比减少134万元，降幅0.66%。",
+    )
+    shares = [f for f in findings if f.check == "prose.share"]
+    assert [f.status for f in shares] == ["pass", "fail"]  # 411.20 / 508.20 = 80.91
+    changes = [f for f in findings if f.check == "budget.prose_change"]
+    assert [(f.status, f.expected) for f in changes] == [("fail", "6.60")]
+
+
+def test_listed_items_add_up_to_the_appropriation_total() -> None:
+    report = _budget([], fiscal_appropriation_income="950.1164")
+    intro = "财政拨款支出主要内容如下："
+    first = "1. “社会保障和就业支出（类）行政事业单位养老支出（款）事业单位离退休（项）”53.84万元，主要用于退休人员。"
+    wrapped = "2. “社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”696.48万元，主要用于人员经费，比2023年增加"
+    rest = "3.84%。主要原因是人员增加。"
+    third = "3. “卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项）”199.80万元，主要用于医疗保险。"
+    ok = [
+        f
+        for f in _findings(report, intro, first, wrapped, rest, third)
+        if f.check == "budget.prose_item_list"
+    ]
+    assert [(f.status, f.severity) for f in ok] == [("pass", "warning")]
+    bad_item = third.replace("199.80", "241.98")
+    bad = [
+        f
+        for f in _findings(report, intro, first, wrapped, rest, bad_item)
+        if f.check == "budget.prose_item_list"
+    ]
+    assert [(f.status, f.actual) for f in bad] == [("fail", "992.30")]
+
+
+def test_shares_listed_under_their_whole() -> None:
+    findings = _findings(
+        _budget([]),
+        "某某院本年支出预算合计21,955.35万元，其中：",
+        "基本支出13,994.31万元，占63.74%；",
+        "项目支出5,573万元，占25.38%；",
+        "单位预留机动经费2,388.04万元，占10.87%。",
+    )
+    shares = [(f.status, f.expected) for f in findings if f.check == "prose.share"]
+    assert shares == [("pass", "63.74"), ("pass", "25.38"), ("fail", "10.88")]

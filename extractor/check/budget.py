@@ -332,3 +332,36 @@ def cross_tables(ctx: Context) -> Iterator[Finding]:
                     [second],
                     relation="=",
                 )
+
+
+@check(
+    "budget.code_parent",
+    BUDGET,
+    "warning",
+    "every 款/项 code sits under a 类/款 the same table prints (a code printed wrong, 7 11 02 for 210 11 02)",
+)
+def code_parent(ctx: Context) -> Iterator[Finding]:
+    for ti, table in enumerate(_budget(ctx).tables):
+        codes = {r.code for r in table.rows if r.code}
+        if not any(len(c) == 3 for c in codes):
+            continue  # a table that lists only 项-level codes prints no parents to sit under
+        for ri, row in enumerate(table.rows):
+            code = row.code or ""
+            if len(code) <= 3 or code[:-2] in codes:
+                continue
+            # A 类 printed wrong (`7` for `210`): a 款 of this table ending in the same 款 digits.
+            likely = sorted(
+                p + code[-2:] for p in codes if len(p) == 5 and len(code) >= 4 and p[-2:] == code[-4:-2]
+            )
+            hint = f"; probably {' or '.join(likely)}" if likely else ""
+            column = next(iter(row.values), None)
+            yield ctx.finding(
+                "budget.code_parent",
+                "warning",
+                "fail",
+                f"{table.title} {code} {row.name or ''}: no {code[:-2]} row above it in this table{hint}",
+                code[:-2],
+                code,
+                None,
+                [_cell(ti, ri, column)] if column else [],
+            )

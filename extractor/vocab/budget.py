@@ -230,18 +230,25 @@ NARRATIVE_FIGURES: list[tuple[str, str]] = [
 
 # --- Narrative claims the checks recompute --------------------------------------------------
 
-CHANGE_WORDS = {"增加": 1, "增长": 1, "上升": 1, "减少": -1, "下降": -1, "降低": -1}
+CHANGE_WORDS = {"增加": 1, "增长": 1, "上升": 1, "增幅": 1, "减少": -1, "下降": -1, "降低": -1, "降幅": -1}
 CHANGE_CLAIM = (
     rf"{NUM}\s*万元[^。；]{{0,40}}?(?:比|较|与)\s*(?:上年|(?:19|20)\d{{2}}\s*年)[^。；\d]{{0,16}}?"
     r"(增加|减少|增长|下降|上升|降低)了?\s*"
-    rf"(?:{NUM}\s*万元[，,、]?\s*(?:增加|减少|增长|下降|上升|降低)?了?\s*)?{NUM}\s*[%％]"
+    rf"(?:{NUM}\s*万元[，,、]?\s*(?:增加|减少|增长|下降|上升|降低|降幅|增幅)?(?:了|为)?\s*)?{NUM}\s*[%％]"
 )
 """`X万元，比2025年预算执行数增加A万元，增长P%` / `…与上年相比增加A万元，增长P%`: P = A / (X ∓ A)."""
+
+CHANGE_NEXT_SENTENCE = (
+    rf"{NUM}\s*万元[^。；\d]{{0,80}}?[。，,]\s*(?:与上年相比|比上年|较上年)[，,]?\s*(增加|减少)了?\s*{NUM}\s*万元[，,、]\s*"
+    rf"(?:增长|下降|上升|降低|减少|增加|降幅|增幅)(?:了|为)?\s*{NUM}\s*[%％]"
+)
+"""`…支出13656.34万元，主要用于…。与上年相比增加309.03万元，增长2.31%` — the year-on-year clause
+follows the amount's own sentence (the amount's clause names no other number)."""
 
 PREVIOUS_CLAIM = (
     rf"(?:上年|(?:19|20)\d{{2}}\s*年)[^。；\d]{{0,12}}?(?:预算)?执行数为\s*{NUM}\s*万元[^。；]{{0,24}}?"
     rf"(?:19|20)\d{{2}}\s*年预算安排\s*{NUM}\s*万元[^。；]{{0,30}}?(增加|减少|增长|下降|上升|降低)了?\s*"
-    rf"(?:{NUM}\s*万元[，,、]?\s*(?:增加|减少|增长|下降|上升|降低)?了?\s*)?{NUM}\s*[%％]"
+    rf"(?:{NUM}\s*万元[，,、]?\s*(?:增加|减少|增长|下降|上升|降低|降幅|增幅)?(?:了|为)?\s*)?{NUM}\s*[%％]"
 )
 """`2023年当年预算执行数为54.60万元，2024年预算安排53.84万元，比2023年预算执行数减少0.76万元，下降1.39%`."""
 
@@ -283,3 +290,14 @@ NARRATIVE_VS_TABLE: list[tuple[str, str]] = [
     ("three_public_budget", rf"[“\"]?三公[”\"]?经费(?:财政拨款)?(?:支出)?预算(?:数|安排)?为?\s*{NUM}\s*万元"),
     ("operating_funds", rf"机关运行经费(?:预算)?(?:支出)?(?:预算)?为?\s*{NUM}\s*万元"),
 ]
+
+LIST_INTRO = r"财政拨款支出(?:预算)?(?:的)?主要内容如下"
+"""A narrative that lists every 财政拨款 item (类/款/项 with its amount) under this line."""
+LIST_ITEM = rf"^\s*\d+\s*[.．、]\s*[“\"]?[^”\"]*（项）[”\"]?\s*{NUM}\s*万元"
+"""`1. “一般公共服务支出（类）…（项）”25.77万元，…` — one listed item and its amount."""
+
+SHARE_LIST_INTRO = rf"{NUM}\s*万元[，,。]?\s*其中\s*[:：]\s*$"
+"""`本年支出预算合计21,955.35万元，其中：` — the whole of the shares listed in the next paragraphs."""
+SHARE_LIST_ITEM = rf"^[^。；\d]{{0,30}}?(?P<claim>{NUM}\s*万元[，,]\s*占\s*{NUM}\s*[%％])"
+"""`单位预留机动经费2,388.04万元，占10.87%；` — one listed share (no other amount before it);
+the claim itself in group `claim`."""

@@ -47,7 +47,7 @@ def scope_of(title: str, blocks: list[Block]) -> str | None:
         if any(w in _compact(title) for w in words):
             return scope
     texts = _texts(blocks)
-    for text, _ in texts:
+    for text, _ in texts + _banner_texts(blocks):
         for scope, labels in vocab.SCOPE_LABELS.items():
             if any(re.match(rf"^{label}[:：]", text) for label in labels):
                 return scope
@@ -59,10 +59,22 @@ def scope_of(title: str, blocks: list[Block]) -> str | None:
     return None
 
 
+def _banner_texts(blocks: list[Block]) -> list[tuple[str, SourceSpan]]:
+    """The `部门：…` cells a table prints inside its own frame, above its header."""
+    out: list[tuple[str, SourceSpan]] = []
+    for block in blocks:
+        if not isinstance(block, TableBlock):
+            continue
+        for cell in block.table.cells:
+            if cell.row < 3 and cell.text.strip():
+                out.append((_compact(cell.text), SourceSpan(page=cell.page, bbox=cell.bbox, text=cell.text)))
+    return out
+
+
 def department_of(title: str, blocks: list[Block]) -> tuple[str | None, SourceSpan | None]:
     """The longest full name printed after a label (`编制部门：…`, `部 门:…`), else the title's."""
     labelled: list[tuple[str, SourceSpan]] = []
-    texts = _texts(blocks)
+    texts = _texts(blocks) + _banner_texts(blocks)
     for n, (text, span) in enumerate(texts):
         for label in vocab.DEPARTMENT_LABELS:
             m = re.match(rf"^{label}[:：]", text)

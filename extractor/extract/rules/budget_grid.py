@@ -9,88 +9,36 @@ by its content (an amount, a code, a total label or an ordinal), never by a deci
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractor.core.types import Cell, SourceSpan, Table
+from extractor.extract.rules.budget_cells import (
+    compact,
+    is_amount,
+    printed_amount,
+    repair_straddles,
+    without_banners,
+)
 from extractor.extract.rules.grid import GridCell, grid_of, header_paths, is_code, is_column_number_row
-from extractor.extract.values import normalize
 from extractor.schemas import TableRow
 from extractor.vocab import budget as vocab
 
-_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _ORDINAL_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+\s*[、.．](?!\d))")
+_EMPTY = re.compile(vocab.EMPTY_NOTE)
+_NOTE_LABEL = re.compile(vocab.NOTE_LABEL)
 MAX_HEADER_ROWS = 6
-
-
-def printed_amount(text: str, unit: str) -> Decimal | None:
-    """The amount a cell prints, in 万元: 元 moves the decimal point four places, keeping every digit."""
-    cleaned = normalize(text).replace("，", ",").replace(" ", "")
-    if not _AMOUNT.match(cleaned):
-        return None
-    value = Decimal(cleaned.replace(",", ""))
-    return value.scaleb(-4) if unit == "元" else value
-
-
-def _is_amount(text: str) -> bool:
-    return printed_amount(text, "万元") is not None
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-# --- Cells set across a column border ------------------------------------------------------
-
-
-def _run_start(c: int, k: int, empty: Callable[[int], bool]) -> int | None:
-    """Where k amounts set as one text run belong: the run of k cells holding cell c (where the
-    run's centre was read) whose other cells are empty, centred as near c as possible."""
-    starts = [s for s in range(c - k + 1, c + 1) if all(i == c or empty(i) for i in range(s, s + k))]
-    if not starts:
-        return None
-    return min(starts, key=lambda s: (abs(s + (k - 1) / 2 - c), -s))
-
-
-def _repair_straddles(rows: list[list[GridCell]]) -> list[list[GridCell]]:
-    """Move an amount printed in the same text run as its neighbour's label back into the
-    empty cell it belongs to (`9,501,164 一、一般公共服务` → `9,501,164` | `一、一般公共服务`)."""
-    out = [list(r) for r in rows]
-    for row in out:
-        for c, gc in enumerate(row):
-            tokens = gc.text.split()
-            if len(tokens) < 2 or not any(_is_amount(t) for t in tokens):
-                continue
-
-            def empty(i: int, gc: GridCell = gc, row: list[GridCell] = row) -> bool:
-                return 0 <= i < len(row) and not row[i].text and row[i].cell is not gc.cell
-
-            amounts = [t for t in tokens if _is_amount(t)]
-            if len(amounts) == len(tokens):
-                start = _run_start(c, len(tokens), empty)
-                if start is not None:
-                    for k, tok in enumerate(tokens):
-                        row[start + k] = GridCell(text=tok, cell=gc.cell)
-            elif _is_amount(tokens[0]) and not any(_is_amount(t) for t in tokens[1:]) and empty(c - 1):
-                row[c - 1] = GridCell(text=tokens[0], cell=gc.cell)
-                row[c] = GridCell(text=" ".join(tokens[1:]), cell=gc.cell)
-            elif _is_amount(tokens[-1]) and not any(_is_amount(t) for t in tokens[:-1]) and empty(c + 1):
-                row[c + 1] = GridCell(text=tokens[-1], cell=gc.cell)
-                row[c] = GridCell(text=" ".join(tokens[:-1]), cell=gc.cell)
-    return out
-
 
 # --- Header and column roles ----------------------------------------------------------------
 
 
 def _starts_data(row: list[GridCell]) -> bool:
-    texts = [_compact(c.text) for c in row if c.text.strip()]
+    texts = [compact(c.text) for c in row if c.text.strip()]
     if not texts:
         return False
     if is_column_number_row(row):
         return True
-    if any(_is_amount(t) or is_code(t) for t in texts):
+    if any(is_amount(t) or is_code(t) for t in texts):
         return True
     # A header may start with 合计 too (支出总表: 合计 | 基本支出 | …), but then more headers follow it.
     return (texts[0] in vocab.TOTAL_LABELS and len(texts) == 1) or bool(_ORDINAL_LABEL.match(texts[0]))
@@ -134,7 +82,7 @@ class _Side:
 
 def _role(path: list[str], data: list[str]) -> str:
     if not path:
-        return "value" if any(_is_amount(t) for t in data) else "label"
+        return "value" if any(is_amount(t) for t in data) else "label"
     last = path[-1]
     if any(h in p for p in path for h in vocab.CODE_HEADERS) and (
         last in vocab.CODE_PARTS or any(h in last for h in vocab.CODE_HEADERS)
@@ -145,7 +93,7 @@ def _role(path: list[str], data: list[str]) -> str:
     if last in vocab.NAME_HEADERS or last.endswith("名称"):
         return "label"
     texts = [t for t in data if t]
-    words = sum(1 for t in texts if not _is_amount(t))
+    words = sum(1 for t in texts if not is_amount(t))
     return "label" if words > len(texts) - words else "value"
 
 
@@ -187,7 +135,7 @@ def column_roles(rows: list[list[GridCell]], n_header: int) -> Columns:
     current = _Side()
     for col in range(n_cols):
         path = paths[col]
-        data = [_compact(r[col].text) if col < len(r) else "" for r in rows[n_header:]]
+        data = [compact(r[col].text) if col < len(r) else "" for r in rows[n_header:]]
         role = _role(path, data)
         if role == "line":
             continue
@@ -228,6 +176,8 @@ class ParsedGrid:
     rows: list[TableRow]
     spans: list[dict[str, SourceSpan]]
     any_value: bool
+    note: tuple[str, SourceSpan | None] | None = None
+    """An empty-table note printed in a row of the table's own frame (label removed)."""
 
 
 def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
@@ -240,7 +190,7 @@ def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
         if c >= len(row):
             continue
         gc = row[c]
-        text = _compact(gc.text)
+        text = compact(gc.text)
         if text and not (gc.cell is not None and gc.cell is last):
             seen.append(text)
         last = gc.cell
@@ -260,7 +210,7 @@ def _label(row: list[GridCell], cols: list[int], r: int) -> str:
         if c >= len(row):
             continue
         gc = row[c]
-        text = _compact(gc.text)
+        text = compact(gc.text)
         if not text or (gc.cell is not None and any(gc.cell is u for u in used)):
             continue
         if gc.cell is not None and gc.cell.row < r and gc.cell.row_span > 1 and out == [] and len(cols) > 1:
@@ -344,7 +294,7 @@ def _merge_full_width(line: list[_LineRow]) -> list[_LineRow]:
 def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple[Columns, ParsedGrid]:
     """Rows of one part of a table. A part without its own header reuses `columns` (the table's
     columns so far); a part after one that printed only header rows takes those rows first."""
-    grid = _repair_straddles(grid_of(table))
+    grid = without_banners(repair_straddles(grid_of(table)))
     n_header = header_rows(grid)
     lead_rows = 0
     if columns is not None and n_header == 0:
@@ -364,9 +314,15 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
         cols = column_roles(grid, n_header)
     cols.header_only = bool(grid) and n_header == len(grid)
     per_side: list[list[_LineRow]] = [[] for _ in cols.segments]
+    note: tuple[str, SourceSpan | None] | None = None
     for r, row in enumerate(grid[n_header:], start=n_header):
-        first = _compact(next((c.text for c in row if c.text.strip()), ""))
-        if is_column_number_row(row) or (first.startswith(("注", "说明")) and not _is_amount(first)):
+        first_cell = next((c for c in row if c.text.strip()), None)
+        first = compact(first_cell.text) if first_cell else ""
+        if first.startswith(("注", "说明")) and not is_amount(first):
+            if note is None and _EMPTY.search(first):
+                note = (_NOTE_LABEL.sub("", first), first_cell.span() if first_cell else None)
+            continue
+        if is_column_number_row(row):
             continue
         for item in _merge_full_width(_line_rows(row, r - lead_rows, cols, unit)):
             per_side[item.side_index].append(item)
@@ -376,4 +332,5 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
         rows=[i.row for i in items],
         spans=[i.spans for i in items],
         any_value=any(v is not None for i in items for v in i.row.values.values()),
+        note=note,
     )

@@ -57,6 +57,24 @@ class _Found:
     note_span: SourceSpan | None = None
 
 
+_LABEL_SPLIT = re.compile(r"(?:部门|编制部门|编制单位|预算单位|部门名称|单位)[:：]")
+
+
+def framed_title(table: Table) -> tuple[str, str | None] | None:
+    """(title, unit) printed in the first rows of a table's own frame (a title row spanning
+    the table, then `部门：…` / `单位：…`), when no title line stands above the table."""
+    rows = table.row_texts()[:3]
+    title: str | None = None
+    unit: str | None = None
+    for row in rows:
+        text = _compact("".join(row))
+        unit_match = _UNIT.search(text)
+        unit = unit or (unit_match.group(1) if unit_match else None)
+        head = _LABEL_SPLIT.split(text, maxsplit=1)[0]
+        title = title or title_of(head) or (title_of(head + "表") if head.endswith("预算") else None)
+    return (title, unit) if title else None
+
+
 def _text_span(block: Heading | Paragraph) -> SourceSpan:
     return block.span if isinstance(block, Heading) else block.spans[0]
 
@@ -95,7 +113,18 @@ def _locate(blocks: list[Block], default_unit: str) -> list[_Found]:
 
     for i, block in enumerate(blocks):
         if isinstance(block, TableBlock):
-            if pending is not None and i - pending[1] <= _TITLE_WINDOW:
+            framed = framed_title(block.table)
+            if framed is not None:  # the title printed inside the table's own frame wins
+                framed_name, framed_unit = framed
+                found.append(
+                    _Found(
+                        id=table_id(framed_name)[1],
+                        title=framed_name,
+                        unit=framed_unit or unit or default_unit,
+                    )
+                )
+                found[-1].parts.append(block.table)
+            elif pending is not None and i - pending[1] <= _TITLE_WINDOW:
                 _, canonical = table_id(pending[0])
                 found.append(_Found(id=canonical, title=pending[0], unit=unit or default_unit))
                 found[-1].parts.append(block.table)
@@ -150,6 +179,8 @@ def _merge_parts(item: _Found) -> tuple[list[str], list[TableRow], dict[str, Sou
             rows.append(row)
         any_value = any_value or parsed.any_value
         pages += [p for p in part.pages if p not in pages]
+        if item.note is None and parsed.note is not None:
+            item.note, item.note_span = parsed.note  # the note printed inside the table's frame
     return names, rows, evidence, any_value, pages
 
 
@@ -193,6 +224,8 @@ def budget_tables(
             rows, spans = [], {}
         elif note is not None and any_value:
             note = None  # a note under a table with values is a footnote, not an empty-table note
+        if not rows and note is None:
+            continue  # nothing read as rows (a form per project, not a grid): no table is claimed
         index = len(tables)
         tables.append(
             BudgetTable(
