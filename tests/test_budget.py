@@ -517,7 +517,7 @@ def test_titles_and_notes_inside_the_table_frame(tmp_path: Path) -> None:
     """A tables-only file whose tables print their title, `部门：` and `单位：` lines in the first
     rows of their own frame, and an empty table's note in its last row."""
     banner = ["收支预算总表", "", "", "", "", ""]
-    labels = ["部门：江苏省某某厅", "", "", "", "单位：万元", ""]
+    labels = ["部门：江苏省滨江厅", "", "", "", "单位：万元", ""]
     summary = _summary()
     framed = TableSpec(
         rows=[banner, labels, *summary.rows],
@@ -528,7 +528,7 @@ def test_titles_and_notes_inside_the_table_frame(tmp_path: Path) -> None:
     fund = TableSpec(
         rows=[
             ["政府性基金支出预算表", "", ""],
-            ["部门：江苏省某某厅", "", "单位：万元"],
+            ["部门：江苏省滨江厅", "", "单位：万元"],
             ["功能科目编码", "功能科目名称", "金额"],
             ["", "合计", ""],
             ["注：本部门无相关收支项目", "", ""],
@@ -538,7 +538,7 @@ def test_titles_and_notes_inside_the_table_frame(tmp_path: Path) -> None:
     )
     path = _pdf(tmp_path / "framed.pdf", [([], framed, []), ([], fund, [])])
     budget = _budget(extract(path, OPTIONS))
-    assert (budget.department, budget.scope) == ("江苏省某某厅", "department")
+    assert (budget.department, budget.scope) == ("江苏省滨江厅", "department")
     tables = {t.id: t for t in budget.tables}
     assert tables["income_expenditure_summary"].title == "收支预算总表"
     assert len(tables["income_expenditure_summary"].rows) == 8

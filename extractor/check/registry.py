@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from extractor.check import (  # noqa: F401 - registers the checks
@@ -51,11 +52,58 @@ def run_checks(
         paragraphs = narratives[index] if narratives and index < len(narratives) else ()
         source: SourceText | None = source_text(layout, report.pages) if layout is not None else None
         ctx = Context(report=report, index=index, reports=reports, paragraphs=paragraphs, source=source)
+        own: list[Finding] = []
         for chk in checks_for(report.kind):
             if chk.needs_source and not have_source:
                 continue
-            findings.extend(_guarded(chk, ctx))
+            own.extend(_guarded(chk, ctx))
+        findings.extend(one_per_statement(own))
     return findings
+
+
+_QUOTE = re.compile(r"“(.+?)”(?=[:： (（]|$)")
+
+
+def one_per_statement(findings: list[Finding]) -> list[Finding]:
+    """One finding per printed statement: the general prose checks and a kind's own checks may
+    both read a sentence. A failure repeating an earlier one's expected and actual values for
+    the same quoted statement goes, and a `skipped` (could not tell) goes when another check
+    of the same id decided that statement."""
+    decided = {(f.check, q) for f in findings if f.status != "skipped" for q in _quotes(f)}
+    seen: list[tuple[str | None, str | None, set[str]]] = []
+    said: list[tuple[tuple[str, str, str | None, str | None], set[str]]] = []
+    out = []
+    for f in findings:
+        quotes = _quotes(f)
+        if f.status == "skipped" and any((f.check, q) in decided for q in quotes):
+            continue
+        key = (f.check, f.status, f.expected, f.actual)
+        if quotes and any(
+            key == k and any(_same(q, o) for q in quotes for o in others) for k, others in said
+        ):
+            continue  # two checks of one id (a kind's own and the general one) read the same statement
+        if quotes:
+            said.append((key, quotes))
+        if f.status == "fail" and quotes:
+            if any(
+                (f.expected, f.actual) == (e, a) and any(_same(q, o) for q in quotes for o in others)
+                for e, a, others in seen
+            ):
+                continue
+            seen.append((f.expected, f.actual, quotes))
+        out.append(f)
+    return out
+
+
+def _quotes(finding: Finding) -> set[str]:
+    return {re.sub(r"[\s,，…]", "", q) for q in _QUOTE.findall(finding.message)}
+
+
+def _same(a: str, b: str) -> bool:
+    """Two quotes of one statement: one holds the other's last dozen characters (quotes are cut
+    at different starts)."""
+    tail = min(len(a), len(b), 12)
+    return bool(tail) and (a[-tail:] in b or b[-tail:] in a)
 
 
 def _guarded(chk: Check, ctx: Context) -> list[Finding]:
