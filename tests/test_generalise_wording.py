@@ -349,3 +349,60 @@ def test_text_copy_of_a_pdf_keeps_pages_and_space_aligned_tables(tmp_path: Path)
         Decimal("1200.50"),
     )
     assert report.evidence["key_figures.basic_expenditure"].page == 3
+
+
+def test_a_page_stored_sideways_is_read_as_displayed(tmp_path: Path) -> None:
+    upright = make_pdf(
+        [
+            PageSpec(
+                lines=[("2023年度江北区财政局部门决算", 18.0), ("支出决算表", 12.0), ("单位：万元", 9.0)],
+                table=TableSpec(
+                    [
+                        ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+                        ["", "合计", "1,040.00", "800.00", "240.00"],
+                        ["201", "一般公共服务支出", "1,040.00", "800.00", "240.00"],
+                    ],
+                    [60, 120, 90, 90, 90],
+                ),
+            )
+        ],
+        tmp_path / "upright.pdf",
+    )
+    # A producer that stores the page landscape with its content turned, and /Rotate 90 to show it upright.
+    sideways = pymupdf.open()
+    page = sideways.new_page(width=842, height=595)
+    with pymupdf.open(upright) as source:
+        page.show_pdf_page(page.rect, source, 0, rotate=90)
+    page.set_rotation(90)
+    path = tmp_path / "sideways.pdf"
+    sideways.save(path)
+    report = extract(path, NEVER).reports[0]
+    assert isinstance(report, FinalAccount)
+    assert report.department == "江北区财政局"
+    assert [(r.code, r.name, r.values["基本支出"]) for r in report.tables[0].rows] == [
+        (None, "合计", Decimal("800.00")),
+        ("201", "一般公共服务支出", Decimal("800.00")),
+    ]
+
+
+def test_amounts_low_on_every_page_are_table_rows_not_footers(tmp_path: Path) -> None:
+    pages = []
+    titles = (
+        "收入决算表",
+        "支出决算表",
+        "一般公共预算财政拨款支出决算表",
+        "一般公共预算财政拨款基本支出决算表",
+    )
+    for n, title in enumerate(titles):
+        rows = [["科目编码", "科目名称", "金额"]]
+        rows += [[f"2{n:02d}{i:02d}", f"第{n}类项目{i}", f"{n}{i}.{i:02d}"] for i in range(1, 37)]
+        # The same amount on the last line of every page, down in the footer's band: a table row.
+        rows.append([f"2{n:02d}99", f"第{n}类其他支出", "621.28"])
+        spec = TableSpec(rows, [80, 160, 90], ruled=False)
+        pages.append(PageSpec(lines=[(title, 12.0), ("单位：万元", 9.0)], table=spec))
+    pdf = make_pdf([PageSpec(lines=[("2023年度江北区财政局部门决算", 18.0)]), *pages], tmp_path / "foot.pdf")
+    report = extract(pdf, NEVER).reports[0]
+    assert isinstance(report, FinalAccount)
+    assert len(report.tables) == 4
+    for table in report.tables:
+        assert table.rows[-1].values == {"金额": Decimal("621.28")}, table.title

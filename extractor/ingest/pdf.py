@@ -262,6 +262,10 @@ def _read_page(
 ) -> tuple[Page, Any]:
     """One page from its text layer, or (its size, its rendered image) when it needs OCR."""
     page = doc[index]
+    if page.rotation:
+        # A page stored sideways (/Rotate 90) is read as displayed: text runs left to right and
+        # every box is in the coordinates a reader sees.
+        page.remove_rotation()
     number = index + 1
     lines = text_lines(page, number)
     if needs_ocr(page, lines, ocr):
