@@ -44,6 +44,12 @@ def _run_eval(args: argparse.Namespace) -> int:
     return run_eval_command(args)
 
 
+def _add_review(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from extractor.review.cli import add_parser as add_review
+
+    add_review(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extractor",
@@ -57,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check(sub)
     _add_eval(sub)
+    _add_review(sub)
     return parser
 
 
