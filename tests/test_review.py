@@ -19,6 +19,7 @@ from PIL import Image
 from extractor.api import extract
 from extractor.cli import main
 from extractor.review import render_pages, review_html
+from extractor.review.textmarks import Quote, marked_page
 from extractor.schemas import ResultDocument, dump_result, load_result, parse_result
 from extractor.schemas.display import list_leaves, ordered_findings, result_html, scalar_leaves
 
@@ -264,3 +265,41 @@ def test_notebook_display_of_a_variant(tmp_path: Path) -> None:
     path = tmp_path / "v.json"
     path.write_text(dump_result(doc), encoding="utf-8")
     assert load_result(path)._repr_html_() == shown
+
+
+def test_quotes_are_marked_on_text_pages_nested_or_spaced_out() -> None:
+    page = "全年总支出1242.67万元，其中基本支出 842.12 万元。\n人员  支出736.7万元"
+    quotes = [
+        Quote("0|total", "全年总支出1242.67万元，其中基本支出 842.12 万元。", "pass"),
+        Quote("0|basic", "基本支出 842.12 万元", "fail"),
+        Quote("0|personnel", "人员支出736.7万元", "unchecked"),  # printed with two spaces
+        Quote("0|across", "万元。\n人员", "unchecked"),  # straddles two marks: left out
+        Quote("0|absent", "公用经费", "unchecked"),
+    ]
+    marked, found = marked_page(page, quotes)
+    assert found == {"0|total", "0|basic", "0|personnel"}
+    assert re.sub(r"<[^>]+>", "", marked) == page
+    assert marked.index('data-key="0|total"') < marked.index('data-key="0|basic"')
+    inner = re.search(r'<mark class="s-fail" data-key="0\|basic"[^>]*>(.*?)</mark>', marked)
+    assert inner is not None and inner.group(1) == "基本支出 842.12 万元"
+    assert re.search(r'data-key="0\|personnel"[^>]*>人员  支出736.7万元</mark>', marked)
+
+
+def test_a_text_source_marks_every_quote_on_its_page(tmp_path: Path) -> None:
+    """A .txt report (pages split by form feeds) has no boxes: its quotes are marked instead."""
+    text = (ROOT / "samples" / "seeds" / "003_fa808c88f47e4303.txt").read_text(encoding="utf-8")
+    # a variant: the same report moved to page 2, with a cover page before it
+    source = tmp_path / "variant.txt"
+    source.write_text("封面\n\f" + text.replace("，", "， "), encoding="utf-8")
+    doc = extract(source)
+    result = tmp_path / "variant.json"
+    result.write_text(dump_result(doc), encoding="utf-8")
+    out = tmp_path / "variant.html"
+    assert main(["review", str(result), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    pages = dict(re.findall(r'data-page="(\d+)">(.*?)<span class="pno">', page, re.S))
+    evidence = [(f"{i}|{p}", e) for i, r in enumerate(doc.reports) for p, e in r.evidence.items()]
+    assert evidence and all(e.bbox is None for _, e in evidence)
+    for key, ev in evidence:
+        assert f'data-key="{key}"' in pages[str(ev.page)], f"{key} not marked on page {ev.page}"
+    assert f"{len(evidence)} values boxed on their page ·" in page

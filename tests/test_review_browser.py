@@ -109,7 +109,7 @@ return boxes.map((b) => {
   const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
   return {key: b.dataset.key, page: Number(page.dataset.page), w: r.width, h: r.height,
           inside: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
-          topmost: top === b, loaded: img.complete && img.naturalWidth > 0};
+          topmost: top === b, loaded: !img || (img.complete && img.naturalWidth > 0)};
 });
 """
 
@@ -279,3 +279,25 @@ def test_a_correction_saved_from_the_page_is_scored_by_eval(
     # the corrected key figure is a wrong value, the filled blank cell a missing one
     assert (overall["wrong"], overall["missing"], overall["extra"]) == (1, 1, 0)
     assert overall["cell_accuracy"] < 1.0
+
+
+def test_on_a_text_source_clicking_a_value_shows_its_quote(browser: WebDriver, tmp_path: Path) -> None:
+    text = (ROOT / "samples" / "seeds" / "003_fa808c88f47e4303.txt").read_text(encoding="utf-8")
+    source = tmp_path / "variant.txt"
+    source.write_text("封面\n\f" + "\n".join(["（空行）"] * 60) + "\n\f" + text, encoding="utf-8")
+    doc = extract(source)
+    result = tmp_path / "variant.json"
+    result.write_text(dump_result(doc), encoding="utf-8")
+    page = tmp_path / "variant.html"
+    assert main(["review", str(result), "-o", str(page)]) == 0
+    browser.get(page.as_uri())
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("return !!(window.frReview && frReview.ready)")
+    )
+    key, ev = next(
+        (f"0|{p}", e) for p, e in doc.reports[0].evidence.items() if p.endswith("expenditure") and e.page == 3
+    )
+    _click_cell(browser, key)
+    marks = browser.execute_script(_ACTIVE_BOX.replace(".box.", "mark."), "active")
+    assert [m["key"] for m in marks] == [key]
+    assert marks[0]["page"] == ev.page and marks[0]["inside"] and marks[0]["w"] > 3

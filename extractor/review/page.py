@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from extractor.review.pages import PageView
 from extractor.review.panel import render_panel
+from extractor.review.textmarks import Quote, marked_page
 from extractor.schemas import Evidence, ResultDocument, dump_result
 from extractor.schemas.display import involved
 
@@ -43,48 +44,59 @@ def _box(key: str, evidence: Evidence, view: PageView, status: str, extra: str =
     )
 
 
-def _boxes(
+def _pages(
     doc: ResultDocument, views: dict[int, PageView], status: dict[str, str]
 ) -> tuple[dict[int, list[str]], int, int]:
-    """Box markup per page, and how many report values got a box and how many could not."""
+    """The markup of each page with its boxes (text pages: the quotes marked), and how many
+    report values got a box and how many could not."""
     per_page: dict[int, list[str]] = {}
+    quotes: dict[int, list[Quote]] = {}
     boxed = unboxed = 0
     for index, report in enumerate(doc.reports):
         for path, evidence in report.evidence.items():
-            view = views.get(evidence.page)
-            if evidence.bbox is None or view is None or view.src is None:
-                unboxed += 1
-                continue
             key = f"{index}|{path}"
-            per_page.setdefault(evidence.page, []).append(
-                _box(key, evidence, view, status.get(key, "unchecked"))
-            )
-            boxed += 1
+            view = views.get(evidence.page)
+            if view is not None and view.src is None:
+                quotes.setdefault(view.number, []).append(
+                    Quote(key, evidence.text, status.get(key, "unchecked"))
+                )
+            elif evidence.bbox is None or view is None:
+                unboxed += 1
+            else:
+                per_page.setdefault(evidence.page, []).append(
+                    _box(key, evidence, view, status.get(key, "unchecked"))
+                )
+                boxed += 1
     for index, finding in enumerate(doc.findings):
         for field in involved(index, finding, doc):
             ev = field.evidence
-            if field.key is None or not field.key.startswith("f") or ev is None or ev.bbox is None:
+            if field.key is None or not field.key.startswith("f") or ev is None:
                 continue
             view = views.get(ev.page)
-            if view is not None and view.src is not None:
+            if view is not None and view.src is None:
+                quotes.setdefault(view.number, []).append(Quote(field.key, ev.text, finding.status))
+            elif view is not None and ev.bbox is not None:
                 per_page.setdefault(ev.page, []).append(_box(field.key, ev, view, finding.status, " finding"))
-    return per_page, boxed, unboxed
-
-
-def _page(view: PageView, boxes: Sequence[str]) -> str:
-    if view.src is None:
-        body = f'<pre class="text-page">{html.escape(view.text or "")}</pre>'
-        style = ""
-    else:
-        body = (
-            f'<img loading="lazy" decoding="async" alt="page {view.number}" src="{html.escape(view.src)}">'
-            f"{''.join(boxes)}"
+    pages = {}
+    for view in views.values():
+        if view.src is None:
+            text, found = marked_page(view.text or "", quotes.get(view.number, []))
+            counted = {q.key for q in quotes.get(view.number, []) if not q.key.startswith("f")}
+            boxed += len(counted & found)
+            unboxed += len(counted - found)
+            body = f'<pre class="text-page">{text}</pre>'
+            style = ""
+        else:
+            body = (
+                f'<img loading="lazy" decoding="async" alt="page {view.number}" src="{html.escape(view.src)}">'
+                f"{''.join(per_page.get(view.number, []))}"
+            )
+            style = f' style="aspect-ratio:{view.width:.2f}/{view.height:.2f}"'
+        pages[view.number] = (
+            f'<div class="page" id="page-{view.number}" data-page="{view.number}"{style}>{body}'
+            f'<span class="pno">{view.number}</span></div>'
         )
-        style = f' style="aspect-ratio:{view.width:.2f}/{view.height:.2f}"'
-    return (
-        f'<div class="page" id="page-{view.number}" data-page="{view.number}"{style}>{body}'
-        f'<span class="pno">{view.number}</span></div>'
-    )
+    return pages, boxed, unboxed
 
 
 def _json_script(element_id: str, text: str) -> str:
@@ -102,7 +114,7 @@ def review_html(doc: ResultDocument, pages: Sequence[PageView], result_name: str
     result file (the corrected download is called after it)."""
     status = value_statuses(doc)
     views = {view.number: view for view in pages}
-    per_page, boxed, unboxed = _boxes(doc, views, status)
+    markup, boxed, unboxed = _pages(doc, views, status)
     stem = PurePath(result_name).stem
     meta = {"result": result_name, "corrected_name": f"{stem}.corrected.json"}
     title = html.escape(f"Review · {doc.source.file}")
@@ -110,7 +122,7 @@ def review_html(doc: ResultDocument, pages: Sequence[PageView], result_name: str
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_asset('review.css')}</style></head><body>"
-        f'<main id="pages">{"".join(_page(v, per_page.get(v.number, [])) for v in pages)}</main>'
+        f'<main id="pages">{"".join(markup[v.number] for v in pages)}</main>'
         f"{render_panel(doc, status, boxed, unboxed)}"
         f"{_json_script('fr-result', dump_result(doc))}"
         f"{_json_script('fr-status', json.dumps(status, ensure_ascii=False))}"

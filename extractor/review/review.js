@@ -13,7 +13,8 @@
   let lit = [];
 
   const sel = (key) => '[data-key="' + CSS.escape(key) + '"]';
-  const boxesOf = (key) => Array.from(pages.querySelectorAll(".box" + sel(key)));
+  // A value's boxes: drawn on a page picture, or its quote marked on a text page.
+  const boxesOf = (key) => Array.from(pages.querySelectorAll(".box" + sel(key) + ", mark" + sel(key)));
   const cellsOf = (key) => Array.from(panel.querySelectorAll(".fr-v" + sel(key)));
 
   function unlight() {
@@ -233,7 +234,7 @@
     if (card) selectFinding(card);
   });
   pages.addEventListener("click", (e) => {
-    const box = e.target.closest(".box");
+    const box = e.target.closest(".box, mark[data-key]");
     if (!box) return;
     select(box.dataset.key);
     const cell = cellsOf(box.dataset.key)[0];
@@ -278,7 +279,7 @@
       const cell = tr.querySelector(".fr-v");
       tr.hidden = s !== "" && !!cell && valueStatus(cell.dataset.key) !== s;
     });
-    pages.querySelectorAll(".box").forEach((b) => {
+    pages.querySelectorAll(".box, mark[data-key]").forEach((b) => {
       const k = b.dataset.key;
       const st = k.startsWith("f") ? result.findings[Number(k.slice(1, k.indexOf("|")))].status : valueStatus(k);
       b.classList.toggle("hidden", !reportShown(reportOfKey(k)) || (s !== "" && st !== s));
