@@ -46,7 +46,7 @@ def _box(key: str, evidence: Evidence, view: PageView, status: str, extra: str =
 
 def _pages(
     doc: ResultDocument, views: dict[int, PageView], status: dict[str, str]
-) -> tuple[dict[int, list[str]], int, int]:
+) -> tuple[dict[int, str], int, int]:
     """The markup of each page with its boxes (text pages: the quotes marked), and how many
     report values got a box and how many could not."""
     per_page: dict[int, list[str]] = {}
@@ -77,7 +77,7 @@ def _pages(
                 quotes.setdefault(view.number, []).append(Quote(field.key, ev.text, finding.status))
             elif view is not None and ev.bbox is not None:
                 per_page.setdefault(ev.page, []).append(_box(field.key, ev, view, finding.status, " finding"))
-    pages = {}
+    pages: dict[int, str] = {}
     for view in views.values():
         if view.src is None:
             text, found = marked_page(view.text or "", quotes.get(view.number, []))
