@@ -61,7 +61,7 @@ def test_the_page_is_offline_and_holds_every_page_and_the_result(
     assert [int(n) for n in images] == list(range(1, (doc.source.pages or 0) + 1))
     embedded = re.search(r'<script type="application/json" id="fr-result">(.*?)</script>', page_html, re.S)
     assert embedded is not None
-    assert parse_result(embedded.group(1).replace("<\\/", "</")) == doc
+    assert "<" not in embedded.group(1) and parse_result(embedded.group(1)) == doc
 
 
 def test_every_value_with_evidence_has_a_box_where_it_was_read(
@@ -130,6 +130,7 @@ def _variant(tmp_path: Path) -> ResultDocument:
         "reports": [
             {
                 "kind": "final_account",
+                "department": "某局</script><!--<script>",  # markup in a value stays text
                 "pages": [1, 2],
                 "key_figures": {"income_total": "120.00", "expenditure_total": "130.00"},
                 "evidence": {
@@ -172,6 +173,9 @@ def test_a_finding_names_the_boxes_of_every_value_it_involves(tmp_path: Path) ->
     assert keys == ["0|key_figures.income_total", "0|key_figures.expenditure_total", "f0|(narrative)"]
     drawn = {m.group(2): m.group(1) for m in BOX.finditer(page)}
     assert drawn == {k: "fail" for k in keys}
+    assert page.count("</script>") == page.count("<script") == 4
+    embedded = re.search(r'id="fr-result">(.*?)</script>', page, re.S)
+    assert embedded is not None and parse_result(embedded.group(1)) == doc
     assert page.index('data-finding="0"') < page.index('data-finding="1"')
 
 

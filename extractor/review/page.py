@@ -100,8 +100,9 @@ def _pages(
 
 
 def _json_script(element_id: str, text: str) -> str:
-    # "</" would end the script element early; "<\/" is the same JSON string.
-    safe = text.replace("</", "<\\/")
+    # "<" occurs in JSON only inside strings, where \u003c is the same character: nothing in
+    # the data can end the script element or open a comment in it.
+    safe = text.replace("<", "\\u003c")
     return f'<script type="application/json" id="{element_id}">{safe}</script>'
 
 
