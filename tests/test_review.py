@@ -307,3 +307,13 @@ def test_a_text_source_marks_every_quote_on_its_page(tmp_path: Path) -> None:
     for key, ev in evidence:
         assert f'data-key="{key}"' in pages[str(ev.page)], f"{key} not marked on page {ev.page}"
     assert f"{len(evidence)} values boxed on their page ·" in page
+
+
+def test_the_page_assets_ship_as_package_data() -> None:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert {"*.js", "*.css"} <= set(data["package-data"]["extractor.review"])
+    assert "extractor.review" in data["packages"]
+    assert (ROOT / "extractor" / "review" / "review.js").is_file()
+    assert (ROOT / "extractor" / "review" / "review.css").is_file()
