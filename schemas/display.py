@@ -153,6 +153,14 @@ def _esc(value: object) -> str:
     return html.escape(show(value), quote=True)
 
 
+def _printed(evidence: Evidence | None, limit: int = 60) -> str:
+    """The source text a value was read from, shortened: what the auditor compares with."""
+    if evidence is None:
+        return ""
+    text = evidence.text if len(evidence.text) <= limit else evidence.text[: limit - 1] + "…"
+    return f" <q class='fr-printed'>{html.escape(text)}</q>"
+
+
 def _key_attr(key: str | None) -> str:
     return f' data-key="{html.escape(key)}"' if key else ""
 
@@ -218,7 +226,7 @@ def finding_html(index: int, finding: Finding, doc: ResultDocument) -> str:
     items = [
         f"<li{_key_attr(f.key)}><code>{html.escape(f.path)}</code>"
         f"{' = ' + _esc(f.value) if f.value is not None else ''} "
-        f"<span class='fr-page'>{_page_of(f.evidence)}</span></li>"
+        f"<span class='fr-page'>{_page_of(f.evidence)}</span>{_printed(f.evidence)}</li>"
         for f in fields
     ]
     report_label = f"report {finding.report}" if finding.report is not None else "document"

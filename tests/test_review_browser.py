@@ -114,6 +114,14 @@ return boxes.map((b) => {
 """
 
 
+_PAINTED = """const done = arguments[arguments.length - 1];
+const shown = Array.from(document.querySelectorAll('.page img')).filter((img) => {
+  const r = img.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; });
+Promise.all(shown.map((img) => img.decode().then(() => true, () => false))).then((ok) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(ok.length > 0 && ok.every(Boolean)))));
+"""
+
+
 def _click_cell(driver: WebDriver, key: str) -> None:
     cell = driver.find_element(By.CSS_SELECTOR, f'#reports .fr-v[data-key="{key}"]')
     driver.execute_script(
@@ -192,6 +200,8 @@ def test_a_failed_check_lights_the_boxes_of_its_values(
     for path, ev in finding.evidence.items():
         assert ev.page in pages.values(), path
     assert boxes[0]["inside"], "the first box of the check is scrolled into view"
+    # the pictures in view decoded and painted before the screenshot (they load lazily)
+    assert opened.execute_async_script(_PAINTED)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "review.png"
     assert opened.save_screenshot(str(shot))
@@ -301,3 +311,31 @@ def test_on_a_text_source_clicking_a_value_shows_its_quote(browser: WebDriver, t
     marks = browser.execute_script(_ACTIVE_BOX.replace(".box.", "mark."), "active")
     assert [m["key"] for m in marks] == [key]
     assert marks[0]["page"] == ev.page and marks[0]["inside"] and marks[0]["w"] > 3
+
+
+def test_keys_walk_the_failed_checks_and_zoom_keeps_boxes_on_their_text(
+    opened: WebDriver, review: tuple[Path, Path, ResultDocument]
+) -> None:
+    doc = review[2]
+    failed = [
+        c.get_attribute("data-finding") for c in opened.find_elements(By.CSS_SELECTOR, ".fr-finding.fr-fail")
+    ]
+    assert len(failed) == sum(f.status == "fail" for f in doc.findings) >= 2
+    body = opened.find_element(By.TAG_NAME, "body")
+    body.send_keys("j")
+    body.send_keys("j")
+    active = opened.find_elements(By.CSS_SELECTOR, ".fr-finding.active")
+    assert [a.get_attribute("data-finding") for a in active] == [failed[1]]
+    body.send_keys("k")
+    active = opened.find_elements(By.CSS_SELECTOR, ".fr-finding.active")
+    assert [a.get_attribute("data-finding") for a in active] == [failed[0]]
+    # zooming resizes the pages; a box keeps its place relative to its page picture
+    key = "0|key_figures.income_total"
+    where = """const b = document.querySelector('.box[data-key="' + arguments[0] + '"]');
+               const p = b.closest('.page').getBoundingClientRect(), r = b.getBoundingClientRect();
+               return [p.width, (r.left - p.left) / p.width, (r.top - p.top) / p.height];"""
+    before = opened.execute_script(where, key)
+    opened.find_element(By.ID, "zoom-in").click()
+    after = opened.execute_script(where, key)
+    assert after[0] > before[0] * 1.1
+    assert after[1] == pytest.approx(before[1], abs=0.002) and after[2] == pytest.approx(before[2], abs=0.002)

@@ -169,7 +169,10 @@ def render_panel(doc: ResultDocument, value_status: Mapping[str, str], boxed: in
     return (
         f'<aside id="panel"><header><div class="summary">{summary}</div>{_filters(doc, counts)}'
         '<div class="actions"><span id="n-corr">no corrections</span> '
-        '<button id="save" type="button">Save corrected JSON</button></div>'
+        '<button id="save" type="button">Save corrected JSON</button> '
+        '<span class="zoom">page size <button id="zoom-out" type="button">−</button>'
+        '<button id="zoom-in" type="button">+</button></span> '
+        '<span class="hint">j / k: next / previous failed check</span></div>'
         f"{EDITOR}</header>"
         f'<section id="findings">{"".join(groups)}</section>'
         f'<section id="reports"><h2>Reports</h2>{"".join(reports)}</section></aside>'

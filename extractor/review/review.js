@@ -292,9 +292,41 @@
     if (st) cell.classList.add("s-" + st);
   });
 
+  // --- keys and zoom ------------------------------------------------------------------------
+  // j / k walk the failed checks that the filters show, in the panel's order.
+  let cursor = -1;
+  function step(delta) {
+    const cards = Array.from(panel.querySelectorAll('.fr-finding[data-status="fail"]')).filter((c) => !c.hidden);
+    if (!cards.length) return null;
+    cursor = (cursor + delta + cards.length) % cards.length;
+    const card = cards[cursor];
+    const group = card.closest("details");
+    if (group) group.open = true;
+    selectFinding(card);
+    card.scrollIntoView({ block: "nearest" });
+    return card.dataset.finding;
+  }
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest && e.target.closest("input, select, textarea")) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "j") step(1);
+    else if (e.key === "k") step(-1);
+  });
+  // Zoom sets every page's width (the column scrolls sideways when they are wider than it).
+  function zoom(factor) {
+    const first = pages.querySelector(".page");
+    const width = Math.max(300, Math.min(3000, Math.round(first.getBoundingClientRect().width * factor)));
+    const root = document.documentElement.style;
+    root.setProperty("--page-width", width + "px");
+    root.setProperty("--page-max", "none");
+    return width;
+  }
+  document.getElementById("zoom-in").addEventListener("click", () => zoom(1.25));
+  document.getElementById("zoom-out").addEventListener("click", () => zoom(0.8));
+
   // For tests and for reviewers who script the page from the console.
   window.frReview = {
-    select, selectFinding, correct, undo, save, applyFilters,
+    select, selectFinding, correct, undo, save, applyFilters, step, zoom,
     correctedJson: () => JSON.stringify(correctedResult(), null, 2) + "\n",
     ready: true,
   };
