@@ -158,7 +158,7 @@ def test_clicking_a_value_shows_its_box_on_its_page(
                     and (prefix not in picks or ev.page > picks[prefix][1])
                 ):
                     picks[prefix] = (f"{index}|{path}", ev.page)
-    assert len(picks) == len(wanted)
+    assert {"key_figures.", "tables[", "indicators["} <= set(picks)
     for key, page in picks.values():
         _click_cell(opened, key)
         boxes = _active(opened)
