@@ -45,6 +45,12 @@ def _run_eval(args: argparse.Namespace) -> int:
     return run_eval_command(args)
 
 
+def _add_review(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from extractor.review.cli import add_parser as add_review
+
+    add_review(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extractor",
@@ -64,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.export import add_parser as add_export
 
     add_export(sub)
+    _add_review(sub)
     return parser
 
 
