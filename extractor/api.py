@@ -148,7 +148,9 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     reports, narratives = extract_rules_with_narratives(doc)
     timings["extract"] = time.perf_counter() - start
     if not reports:
-        raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
+        raise InputError(
+            str(path), "no 部门决算, 部门预算 or 绩效自评 report found (wrong kind of document?)"
+        )
     # --- LLM extraction (issue 5): the model's answers merged into the rules' reports ---
     llm_findings: list[Finding] = []
     llm_info: dict[str, object] | None = None

@@ -60,9 +60,10 @@ def test_a_rerun_skips_what_is_done_and_force_redoes_it(
 ) -> None:
     good = str(SAMPLES / "pdf" / "003_fa808c88f47e4303.pdf")
     out = tmp_path / "out"
-    # 003 has a genuine error (a 元 for 万元): the exit status follows --fail-on, as in `check`.
-    assert main(["extract", "-o", str(out), good]) == 1
-    assert main(["extract", "--force", "--fail-on", "never", "-o", str(out), good]) == 0
+    # 003 has a genuine error (a 元 for 万元): the exit status follows --fail-on, as in `check`
+    # (findings count only when asked).
+    assert main(["extract", "--fail-on", "error", "-o", str(out), good]) == 1
+    assert main(["extract", "--force", "-o", str(out), good]) == 0
     written = (out / "003_fa808c88f47e4303.json").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(["extract", "--fail-on", "never", "-o", str(out), good]) == 0

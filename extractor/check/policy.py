@@ -1,8 +1,11 @@
 """The exit-status policy shared by `extractor extract` and `extractor check`.
 
-    --fail-on error    (default) exit 1 when a check of severity error fails
+    --fail-on never    (default) findings never change the exit status
+    --fail-on error    exit 1 when a check of severity error fails
     --fail-on warning  exit 1 when a check of severity warning or error fails
-    --fail-on never    findings never change the exit status
+
+Findings change the exit status only when asked (a bulk run's status says whether every
+file was processed; a pipeline that gates on the checks says --fail-on error).
 
 Whatever the threshold, a file that could not be read or extracted also makes the exit
 status 1. Both commands call `exit_status`, so the same result gives the same status
@@ -18,9 +21,9 @@ from extractor.schemas import Finding
 
 FailOn = Literal["error", "warning", "never"]
 FAIL_ON_CHOICES: tuple[FailOn, ...] = ("error", "warning", "never")
-DEFAULT_FAIL_ON: FailOn = "error"
+DEFAULT_FAIL_ON: FailOn = "never"
 FAIL_ON_HELP = (
-    "exit 1 when a check of this severity (or worse) fails: error (default), warning, or never; "
+    "exit 1 when a check of this severity (or worse) fails: never (default), error, or warning; "
     "a file that cannot be processed always exits 1"
 )
 

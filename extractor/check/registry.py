@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractor.check import (  # noqa: F401 - registers the checks
+    budget,
+    budget_prose,
     completeness,
     contents,
     cross,

@@ -29,11 +29,15 @@ TITLE_END = r"表(?:[（(]?续(?:表)?[)）]?)?$"
 NOTE_PREFIXES = ("注", "说明", "备注")
 """Lines under (or over) a table that explain it; never its title, never a row."""
 
-EMPTY_TABLE_NOTE = r"(没有|无)[^。]{0,40}(故本表|本表为空|本表无数据|空表)|故本表(无数据|为空)|本表为空表"
+EMPTY_TABLE_NOTE = (
+    r"(没有|无)[^。]{0,40}(故本表|本表为空|本表无数据|空表)|故本表(无数据|为空)|本表为空表|此表为空"
+    r"|^[（(]?(本部门|本单位|我单位|我部门)?\S{0,6}无\S{0,30}(安排|项目|支出|收支|收入)[。）)]?$"
+)
 """A note saying a table is empty on purpose (`…本年度没有政府性基金…，故本表无数据。`)."""
 
-TEMPLATE_PLACEHOLDERS = r"X{2,}|×{2,}|某某|（单位名称）|\(单位名称\)"
-"""Placeholders of the official blank template (`上海市XX局`): a template, not a department."""
+TEMPLATE_PLACEHOLDERS = r"[XＸ]{2,}|×{2,}|（单位名称）|\(单位名称\)"
+"""Placeholders of the official blank template (`上海市XX局`): a template, not a department.
+(`某某` is left to the checkers' template-leftover family: redacted examples use it for real names.)"""
 
 # The “三公” table's value columns, whatever the order and depth of its header levels
 # (`预算数/公务用车购置及运行费/小计` or `公务用车购置及运行维护费/小计/预算数`):
@@ -70,3 +74,5 @@ NARRATIVE_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 AMOUNT_CONNECTOR = r"(?:[（(][^）)]{0,20}[）)])?\s*(?:为|是|共计|合计|总计|计|达)?\s*"
 """Between a label and its amount: `政府采购金额（以合同签订为准）为2319.21万元`."""
+
+TITLE = r"(?:部门|单位)决算(?:报告)?$"

@@ -90,8 +90,9 @@ def empty_note(texts: list[str]) -> str | None:
     for text in texts:
         compact = re.sub(r"\s+", "", text)
         for sentence in re.findall(r"[^。]*。?", compact):
-            if _EMPTY_NOTE.search(sentence):
-                return _NOTE_LABEL.sub("", sentence)
+            note = _NOTE_LABEL.sub("", sentence)
+            if note and _EMPTY_NOTE.search(note):
+                return note
     return None
 
 
