@@ -72,4 +72,41 @@ def narrative_blocks(
     """(kind, span) of every heading and paragraph in reading order; the paragraphs alone without a source."""
     if source is None:
         return [("paragraph", p) for p in paragraphs]
-    return [(b.kind, b.span) for b in source.blocks if b.kind != "table"]
+    out: list[tuple[str, SourceSpan]] = []
+    for block in source.blocks:
+        if block.kind == "table":
+            continue
+        if block.kind == "paragraph" and out and out[-1][0] == "paragraph":
+            joined = continuous([out[-1][1], block.span])
+            if len(joined) == 1:
+                out[-1] = ("paragraph", joined[0])
+                continue
+        out.append((block.kind, block.span))
+    return out
+
+
+_ENDS_SENTENCE = re.compile(r"[。；;！!？?：:）)”」]\s*$")
+_OPENS_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+部分)"
+)
+
+
+def continuous(paragraphs: list[SourceSpan] | tuple[SourceSpan, ...]) -> list[SourceSpan]:
+    """Paragraphs with the ones the layout cut mid-sentence joined again (`…增加` | `309.03万元，增长2.31%`).
+
+    A paragraph continues the one before when that one is long enough to be running text,
+    does not end a sentence, and this one opens no new item. The joined span keeps the
+    first part's page and box.
+    """
+    out: list[SourceSpan] = []
+    for span in paragraphs:
+        if (
+            out
+            and len(squeeze(out[-1].text)) >= 20
+            and not _ENDS_SENTENCE.search(out[-1].text)
+            and not _OPENS_ITEM.match(span.text)
+        ):
+            out[-1] = out[-1].model_copy(update={"text": out[-1].text + span.text})
+        else:
+            out.append(span)
+    return out
