@@ -41,7 +41,9 @@ def _squeeze(text: object) -> str:
 
 
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip("0").rstrip(".") for n in re.findall(r"\d[\d,]*\.?\d*", text) if len(n) >= 2}
+    return {
+        n.replace(",", "").rstrip("0").rstrip(".") for n in re.findall(r"\d[\d,]*\.?\d*", text) if len(n) >= 2
+    }
 
 
 def _shared_run(a: str, b: str, size: int = 6) -> bool:
@@ -62,7 +64,9 @@ def flags(d: dict[str, object], f: Finding) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--notes", type=Path, default=ROOT / "samples/real/gold/notes")
     parser.add_argument("--pdfs", type=Path, default=ROOT / "samples/real/pdf")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -84,14 +88,21 @@ def main() -> int:
         lone = [f for f in err if not any(flags(d, f) for d in listed)]
         total, found = total + len(listed), found + len(hit)
         errors, unmatched_errors = errors + len(err), unmatched_errors + len(lone)
-        print(f"{note.stem}: {len(hit)}/{len(listed)} disagreements flagged; {len(err)} error findings, {len(lone)} match none")
+        print(
+            f"{note.stem}: {len(hit)}/{len(listed)} disagreements flagged; {len(err)} error findings, {len(lone)} match none"
+        )
         for d in listed:
             if d not in hit:
                 print(f"    missed p{d.get('page')} [{d.get('kind')}] {str(d.get('text'))[:70]}")
-        for f in lone if args.verbose or True else []:
+            elif args.verbose:
+                by = next(f for f in failed if flags(d, f))
+                print(f"    flagged p{d.get('page')} by {by.check}: {by.message[:90]}")
+        for f in lone:
             print(f"    error matching no disagreement: {f.check}: {f.message[:110]}")
     if total:
-        print(f"flagged {found}/{total} ({found / total:.1%}); error findings {errors}, matching no disagreement {unmatched_errors}")
+        print(
+            f"flagged {found}/{total} ({found / total:.1%}); error findings {errors}, matching no disagreement {unmatched_errors}"
+        )
     return 0
 
 

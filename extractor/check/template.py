@@ -74,7 +74,9 @@ def leftovers(ctx: Context) -> Iterator[Finding]:
                 count += 1
                 first = first or (span, quotes[0])
                 severity = "info"
-            yield _fail(ctx, "template.leftover", severity, f"{what} left in: “{shown}”", span, quotes[0])
+            yield _fail(
+                ctx, "template.leftover", severity, f"template leftover, {what}: “{shown}”", span, quotes[0]
+            )
     if blank and first is not None:
         yield _fail(
             ctx,
@@ -99,9 +101,9 @@ def department_name(ctx: Context) -> Iterator[Finding]:
     if len(name) < 6:
         return
     tail = name[-1:]
+    seen: set[str] = set()  # each variant once, where it is first printed
     for _, span in _texts(ctx):
         text = squeeze(span.text)
-        seen: set[str] = set()
         for m in re.finditer(re.escape(tail), text):
             if text[max(0, m.end() - len(name)) : m.end()] == name:
                 continue
