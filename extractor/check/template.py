@@ -181,9 +181,13 @@ def years(ctx: Context) -> Iterator[Finding]:
                 )
         if title:
             continue
-        # A year-end date: the report year's (a budget, drawn up early in its year, may state the year before's).
-        allowed = (year, year - 1) if ctx.report.kind == "budget" else (year,)
-        for m in re.finditer(r"截[至止]((?:19|20)\d{2})年12月(?:31日|底|末)?", text):
+        # A 截至 date: a budget is drawn up in the year before its own and states dates of either;
+        # a final account states its year's end, and other dates of its year or of the next
+        # (when it was published).
+        budget = ctx.report.kind == "budget"
+        for m in re.finditer(r"截[至止]((?:19|20)\d{2})年(\d{1,2})月(?:\d{1,2}日|底|末)?", text):
+            year_end = m.group(2) == "12"
+            allowed = (year - 1, year) if budget else ((year,) if year_end else (year, year + 1))
             if int(m.group(1)) not in allowed:
                 yield _fail(
                     ctx,
