@@ -187,9 +187,49 @@ def _bracket_balance(text: str) -> list[int]:
     return [folded.count(o) - folded.count(c) for o, c in _BRACKETS]
 
 
-def _typo(ctx: Context, severity: str, message: str, span: SourceSpan, phrase: str) -> Finding:
+def _typo(
+    ctx: Context,
+    severity: str,
+    message: str,
+    span: SourceSpan,
+    phrase: str,
+    check_id: str = "wording.typography",
+) -> Finding:
     assert severity in ("info", "warning")
-    f = ctx.finding(
-        "wording.typography", "warning" if severity == "warning" else "info", "fail", message, actual=phrase
-    )
+    f = ctx.finding(check_id, "warning" if severity == "warning" else "info", "fail", message, actual=phrase)
     return f.model_copy(update={"evidence": evidence(ctx.source, span, phrase)})
+
+
+_REASON = re.compile(
+    r"(?:主要)?原因(?:是|为|主要是)?[：:]?([^。；]{2,60}?)(增加|减少|增长|下降|上升|降低)[。；]"
+)
+
+
+@check(
+    "wording.reason_direction",
+    ALL_KINDS,
+    "warning",
+    "a change's stated reason does not move the other way (减少 X%。主要原因是：…经费增加。)",
+    needs_source=True,
+)
+def reason_direction(ctx: Context) -> Iterator[Finding]:
+    for span in _paragraphs(ctx):
+        text = squeeze(span.text)
+        for sentence in sentences(text):
+            changes = list(_CHANGE.finditer(sentence.text))
+            if not changes:
+                continue
+            said = _direction(changes[-1].group(1))
+            rest = text[sentence.start + len(sentence.text) :]
+            reason = _REASON.match(rest) or _REASON.search(rest[:80])
+            if reason is None or reason.start() > 4 or dec(changes[-1].group(2)) == 0:
+                continue
+            if _direction(reason.group(2)) == -said:
+                yield _typo(
+                    ctx,
+                    "warning",
+                    f"“{changes[-1].group(0)}” is explained by “{reason.group(0)}”: the reason moves the other way",
+                    span,
+                    reason.group(0),
+                    check_id="wording.reason_direction",
+                )
