@@ -103,7 +103,7 @@ def plant_title_placeholder(doc: pymupdf.Document) -> list[Hit]:
 def plant_heading_year(doc: pymupdf.Document) -> list[Hit]:
     hit = _first(
         doc,
-        r"((?:19|20)\d{2})(\s*年度?部门决算)",
+        r"((?:19|20)\d{2})(\s*年度?(?:部门|单位)(?:决算|预算))",
         lambda m: f"{int(m.group(1)) - 1}{m.group(2)}",
         _body_start(doc) + 1,
     )

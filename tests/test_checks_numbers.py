@@ -267,3 +267,13 @@ def test_numbered_items_add_up_to_the_stated_total() -> None:
     assert sorted(f.actual or "" for f in failed) == ["290", "300"]
     fixed = [items[0], items[1].replace("150.00", "200.00").replace("145.00", "195.00")]
     assert [f for f in _prose(head, *fixed) if f.check == "prose.item_list" and f.status == "fail"] == []
+
+
+def test_two_changes_stated_for_one_total() -> None:
+    first = "本年收入合计830.00万元，比上年增加30.00万元，增长3.75%。"
+    second = "本年收入合计830.00万元，较上年增加40.00万元，增长5.06%。"
+    failed = [
+        f for f in _prose(first, second) if f.check == "prose.change_consistency" and f.status == "fail"
+    ]
+    assert len(failed) == 1 and "30" in failed[0].message and "40" in failed[0].message
+    assert [f for f in _prose(first, first) if f.check == "prose.change_consistency"] == []

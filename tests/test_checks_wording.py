@@ -210,3 +210,16 @@ def test_typography_defects(text: str, severity: str) -> None:
 def test_clean_typography_passes() -> None:
     text = "主要包括（办公费、印刷费）等支出……比上年增加10.00万元，增长12.50%。"
     assert _failed(_run(_fa(), [[("p", text)]]), "wording.typography") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("2024年预算安排58.20万元，比2023年预算执行数减少2.98%。主要原因是：会议经费增加。", True),
+        ("2024年预算安排58.20万元，比2023年预算执行数减少2.98%。主要原因是：会议经费减少。", False),
+        ("机关运行经费支出80.00万元，比上年增加4.00万元，增长5.26%。主要原因是办公用房维修支出增加。", False),
+    ],
+)
+def test_a_reason_that_moves_the_other_way(text: str, flagged: bool) -> None:
+    failed = _failed(_run(_fa(), [[("p", text)]]), "wording.reason_direction")
+    assert bool(failed) is flagged and all(f.severity == "warning" for f in failed)

@@ -81,6 +81,36 @@ def standard_tables(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@check(
+    "complete.empty_note",
+    ("final_account", "budget"),
+    "warning",
+    "a table whose note says it is empty prints no amount",
+)
+def empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
+    for ti, table in enumerate(getattr(ctx.report, "tables", [])):
+        if not table.empty_note:
+            continue
+        amounts = [
+            (ri, column, value)
+            for ri, row in enumerate(table.rows)
+            for column, value in row.values.items()
+            if value
+        ]
+        if amounts:
+            ri, column, value = amounts[0]
+            yield ctx.finding(
+                "complete.empty_note",
+                "warning",
+                "fail",
+                f"{table.title}: the note says “{table.empty_note[:40]}”, yet the table prints {len(amounts)} "
+                f"amounts (e.g. {column} {fmt(value)})",
+                expected="no amounts",
+                actual=fmt(value),
+                fields=[f"tables[{ti}].empty_note", f"tables[{ti}].rows[{ri}].values.{column}"],
+            )
+
+
 def _is_form(report: ProjectSelfEval) -> bool:
     return bool(report.indicators)
 

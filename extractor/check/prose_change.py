@@ -133,3 +133,47 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
 
 def _with(ctx: Context, finding: Finding, para: SourceSpan, phrase: str) -> Finding:
     return finding.model_copy(update={"evidence": {**finding.evidence, **evidence(ctx.source, para, phrase)}})
+
+
+@check(
+    "prose.change_consistency",
+    PROSE_KINDS,
+    "error",
+    "one total stated with one change: the same amount is never said to have changed by two amounts",
+    needs_source=True,
+)
+def one_change_per_total(ctx: Context) -> Iterator[Finding]:
+    stated: dict[tuple[str, Decimal], list[tuple[Decimal, SourceSpan, str]]] = {}
+    for para in ctx.paragraphs:
+        text = squeeze(para.text)
+        for m in _CHANGE.finditer(text):
+            start = max(text.rfind("。", 0, m.start()), 0)
+            start = max(text.rfind("。", 0, start), 0) if start else 0
+            before = text[start : m.start()]
+            current = _current(before)
+            if current is None:
+                continue
+            at = before.rfind(current[1])
+            subject = re.sub(r"[\d.,年度月日]", "", before[max(0, at - 12) : at])[-6:]
+            signed = -dec(m.group(2)) if m.group(1) in ("减少", "下降", "降低", "减小") else dec(m.group(2))
+            stated.setdefault((subject, current[0]), []).append((signed, para, m.group(0)))
+    for (subject, amount), changes in stated.items():
+        deltas = sorted({d for d, _, _ in changes})
+        if len(deltas) < 2 or len(subject) < 2:
+            continue
+        _, para, phrase = changes[-1]
+        shown = " and ".join(fmt(d) for d in deltas)
+        yield _with(
+            ctx,
+            ctx.finding(
+                "prose.change_consistency",
+                "error",
+                "fail",
+                f"{subject} {fmt(amount)} 万元 is said to have changed by {shown} 万元 from the year before",
+                expected=fmt(deltas[0]),
+                actual=fmt(deltas[-1]),
+                fields=["(narrative)"],
+            ),
+            para,
+            phrase,
+        )

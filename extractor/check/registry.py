@@ -23,6 +23,7 @@ from extractor.check import (  # noqa: F401 - registers the checks
 )
 from extractor.check.base import REGISTRY, Check, Context
 from extractor.check.source import SourceText, source_text
+from extractor.check.text import continuous
 from extractor.core.types import LayoutDocument, SourceSpan
 from extractor.schemas import Finding, Report
 
@@ -49,7 +50,8 @@ def run_checks(
     findings: list[Finding] = []
     have_source = narratives is not None or layout is not None
     for index, report in enumerate(reports):
-        paragraphs = narratives[index] if narratives and index < len(narratives) else ()
+        # Paragraphs the layout cut mid-sentence are joined again: a claim is read whole.
+        paragraphs = continuous(narratives[index]) if narratives and index < len(narratives) else ()
         source: SourceText | None = source_text(layout, report.pages) if layout is not None else None
         ctx = Context(report=report, index=index, reports=reports, paragraphs=paragraphs, source=source)
         own: list[Finding] = []

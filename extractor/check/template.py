@@ -14,7 +14,7 @@ from extractor.check.base import Context, Severity, check
 from extractor.check.text import evidence, narrative_blocks, sentences, squeeze
 from extractor.core.types import SourceSpan
 from extractor.schemas import Finding
-from extractor.vocab.wording import ALTERNATIVES, COMPARES, EMPTY_REASON, INSTRUCTIONS, PLACEHOLDERS
+from extractor.vocab.wording import ALTERNATIVES, COMPARES, EMPTY_REASON, INSTRUCTIONS, PLACEHOLDERS, RENAMED
 
 ALL_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -46,6 +46,9 @@ def _fail(
 )
 def leftovers(ctx: Context) -> Iterator[Finding]:
     # One finding per heading or paragraph and kind of leftover, quoting the first few.
+    blank = bool(getattr(ctx.report, "template", False))
+    count = 0
+    first: tuple[SourceSpan, str] | None = None
     for _, span in _texts(ctx):
         text = squeeze(span.text)
         found: dict[tuple[str, Severity], list[str]] = {}
@@ -66,7 +69,24 @@ def leftovers(ctx: Context) -> Iterator[Finding]:
             )
         for (what, severity), quotes in found.items():
             shown = "”, “".join(quotes[:3]) + ("" if len(quotes) <= 3 else f"” and {len(quotes) - 3} more“")
-            yield _fail(ctx, "template.leftover", severity, f"{what} left in: “{shown}”", span, quotes[0])
+            if blank:
+                # The blank template itself: one error says so (below), each place is listed as info.
+                count += 1
+                first = first or (span, quotes[0])
+                severity = "info"
+            yield _fail(
+                ctx, "template.leftover", severity, f"template leftover, {what}: “{shown}”", span, quotes[0]
+            )
+    if blank and first is not None:
+        yield _fail(
+            ctx,
+            "template.leftover",
+            "error",
+            f"this report is the blank template (its title is a placeholder): {count} paragraphs keep its "
+            "placeholders or instructions, each listed as info",
+            first[0],
+            first[1],
+        )
 
 
 @check(
@@ -81,9 +101,9 @@ def department_name(ctx: Context) -> Iterator[Finding]:
     if len(name) < 6:
         return
     tail = name[-1:]
+    seen: set[str] = set()  # each variant once, where it is first printed
     for _, span in _texts(ctx):
         text = squeeze(span.text)
-        seen: set[str] = set()
         for m in re.finditer(re.escape(tail), text):
             if text[max(0, m.end() - len(name)) : m.end()] == name:
                 continue
@@ -161,9 +181,13 @@ def years(ctx: Context) -> Iterator[Finding]:
                 )
         if title:
             continue
-        # A year-end date: the report year's (a budget, drawn up early in its year, may state the year before's).
-        allowed = (year, year - 1) if ctx.report.kind == "budget" else (year,)
-        for m in re.finditer(r"截[至止]((?:19|20)\d{2})年12月(?:31日|底|末)?", text):
+        # A 截至 date: a budget is drawn up in the year before its own and states dates of either;
+        # a final account states its year's end, and other dates of its year or of the next
+        # (when it was published).
+        budget = ctx.report.kind == "budget"
+        for m in re.finditer(r"截[至止]((?:19|20)\d{2})年(\d{1,2})月(?:\d{1,2}日|底|末)?", text):
+            year_end = m.group(2) == "12"
+            allowed = (year - 1, year) if budget else ((year,) if year_end else (year, year + 1))
             if int(m.group(1)) not in allowed:
                 yield _fail(
                     ctx,
@@ -191,4 +215,32 @@ def years(ctx: Context) -> Iterator[Finding]:
                     span,
                     m.group(0),
                     str(year),
+                )
+
+
+@check(
+    "template.stale_name",
+    ALL_KINDS,
+    "warning",
+    "no function class printed under the name it had before it was renamed (a stale template)",
+    needs_source=True,
+)
+def stale_names(ctx: Context) -> Iterator[Finding]:
+    year = report_year(ctx)
+    if year is None or ctx.source is None:
+        return
+    seen: set[tuple[int, str]] = set()
+    for line in ctx.source.lines:
+        text = squeeze(line.text)
+        for old, new, since in RENAMED:
+            if year >= since and old in text and (line.page, old) not in seen:
+                seen.add((line.page, old))
+                yield _fail(
+                    ctx,
+                    "template.stale_name",
+                    "warning",
+                    f"“{old}” is printed (p. {line.page}); since {since} the class is named “{new}”",
+                    line,
+                    old,
+                    new,
                 )

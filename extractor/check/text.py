@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,4 +72,44 @@ def narrative_blocks(
     """(kind, span) of every heading and paragraph in reading order; the paragraphs alone without a source."""
     if source is None:
         return [("paragraph", p) for p in paragraphs]
-    return [(b.kind, b.span) for b in source.blocks if b.kind != "table"]
+    out: list[tuple[str, SourceSpan]] = []
+    for block in source.blocks:
+        if block.kind == "table":
+            continue
+        if block.kind == "paragraph" and out and out[-1][0] == "paragraph":
+            joined = continuous([out[-1][1], block.span])
+            if len(joined) == 1:
+                out[-1] = ("paragraph", joined[0])
+                continue
+        out.append((block.kind, block.span))
+    return out
+
+
+_ENDS_SENTENCE = re.compile(r"[。；;！!？?：:）)”」]\s*$")
+_OPENS_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分)"
+)
+_TITLE_END = ("表", "说明", "情况", "解释", "概况", "目录")
+
+
+def _continues(before: str, after: str) -> bool:
+    """Whether `after` is the rest of a sentence the layout cut at the end of `before`."""
+    head = squeeze(before)
+    if not head or _ENDS_SENTENCE.search(head) or _OPENS_ITEM.match(after):
+        return False
+    # A heading or a table title set as a paragraph ends nothing but is no cut sentence.
+    return not (len(head) <= 40 and (_OPENS_ITEM.match(head) or head.endswith(_TITLE_END)))
+
+
+def continuous(paragraphs: Sequence[SourceSpan]) -> list[SourceSpan]:
+    """Paragraphs with the ones the layout cut mid-sentence joined again (`…增加` | `309.03万元，增长2.31%`).
+
+    The joined span keeps the first part's page and box.
+    """
+    out: list[SourceSpan] = []
+    for span in paragraphs:
+        if out and _continues(out[-1].text, span.text):
+            out[-1] = out[-1].model_copy(update={"text": out[-1].text + span.text})
+        else:
+            out.append(span)
+    return out

@@ -119,7 +119,9 @@ def directions(ctx: Context) -> Iterator[Finding]:
     needs_source=True,
 )
 def typography(ctx: Context) -> Iterator[Finding]:
-    for span in _paragraphs(ctx):
+    paragraphs = _paragraphs(ctx)
+    balance = [_bracket_balance(squeeze(p.text)) for p in paragraphs]
+    for n, span in enumerate(paragraphs):
         text = squeeze(span.text)
         for m in re.finditer(DOUBLED_PUNCTUATION, text):
             yield _typo(
@@ -130,6 +132,8 @@ def typography(ctx: Context) -> Iterator[Finding]:
                 text[max(0, m.start() - 8) : m.end()],
             )
         for m in re.finditer(DOUBLED_WORDS, text):
+            if m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2]:
+                continue  # an AABB reduplication (实实在在), not a doubled word
             yield _typo(
                 ctx,
                 "info",
@@ -142,8 +146,15 @@ def typography(ctx: Context) -> Iterator[Finding]:
                 yield _typo(ctx, "info", f"repeated words: “{m.group(0)}”", span, m.group(0))
         # （ and ( close each other: producers mix full- and half-width brackets.
         folded = text.replace("(", "（").replace(")", "）")
-        for opening, closing in (("（", "）"), ("“", "”"), ("《", "》"), ("【", "】")):
-            if folded.count(opening) != folded.count(closing):
+        for b, (opening, closing) in enumerate(_BRACKETS):
+            mine = balance[n][b]
+            # A paragraph the layout split in two balances with its neighbour: not a defect.
+            split = any(
+                sum(balance[i][b] for i in range(lo, lo + width)) == 0
+                for width in (2, 3)
+                for lo in range(max(0, n - width + 1), min(n, len(balance) - width) + 1)
+            )
+            if mine and not split:
                 at = (
                     folded.find(opening)
                     if folded.count(opening) > folded.count(closing)
@@ -168,9 +179,57 @@ def typography(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _typo(ctx: Context, severity: str, message: str, span: SourceSpan, phrase: str) -> Finding:
+_BRACKETS = (("（", "）"), ("“", "”"), ("《", "》"), ("【", "】"))
+
+
+def _bracket_balance(text: str) -> list[int]:
+    folded = text.replace("(", "（").replace(")", "）")
+    return [folded.count(o) - folded.count(c) for o, c in _BRACKETS]
+
+
+def _typo(
+    ctx: Context,
+    severity: str,
+    message: str,
+    span: SourceSpan,
+    phrase: str,
+    check_id: str = "wording.typography",
+) -> Finding:
     assert severity in ("info", "warning")
-    f = ctx.finding(
-        "wording.typography", "warning" if severity == "warning" else "info", "fail", message, actual=phrase
-    )
+    f = ctx.finding(check_id, "warning" if severity == "warning" else "info", "fail", message, actual=phrase)
     return f.model_copy(update={"evidence": evidence(ctx.source, span, phrase)})
+
+
+_REASON = re.compile(
+    r"(?:主要)?原因(?:是|为|主要是)?[：:]?([^。；]{2,60}?)(增加|减少|增长|下降|上升|降低)[。；]"
+)
+
+
+@check(
+    "wording.reason_direction",
+    ALL_KINDS,
+    "warning",
+    "a change's stated reason does not move the other way (减少 X%。主要原因是：…经费增加。)",
+    needs_source=True,
+)
+def reason_direction(ctx: Context) -> Iterator[Finding]:
+    for span in _paragraphs(ctx):
+        text = squeeze(span.text)
+        for sentence in sentences(text):
+            changes = list(_CHANGE.finditer(sentence.text))
+            if not changes:
+                continue
+            said = _direction(changes[-1].group(1))
+            rest = text[sentence.start + len(sentence.text) :]
+            reason = _REASON.match(rest) or _REASON.search(rest[:80])
+            if reason is None or reason.start() > 4 or dec(changes[-1].group(2)) == 0:
+                continue
+            if _direction(reason.group(2)) == -said:
+                yield _typo(
+                    ctx,
+                    "warning",
+                    f"“{changes[-1].group(0)}” is explained by “{reason.group(0)}”: the reason moves the other way",
+                    span,
+                    reason.group(0),
+                    check_id="wording.reason_direction",
+                )

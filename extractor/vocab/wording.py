@@ -45,3 +45,12 @@ DOUBLED_PUNCTUATION = r"([。，、；：！？,;:])\s*\1|[。，；][，。；]
 
 # Function words that are never doubled in running text.
 DOUBLED_WORDS = r"(的|了|和|及|与|在|是|为|对|将|从)\1"
+
+# Function-classification names changed by the Ministry of Finance, with the first year of the
+# new name: a report of that year or later that prints the old name kept a stale template.
+RENAMED: tuple[tuple[str, str, int], ...] = (
+    ("医疗卫生与计划生育支出", "卫生健康支出", 2019),
+    ("文化体育与传媒支出", "文化旅游体育与传媒支出", 2019),
+    ("国土海洋气象等支出", "自然资源海洋气象等支出", 2019),
+    ("其他国土资源事务支出", "其他自然资源事务支出", 2019),
+)
