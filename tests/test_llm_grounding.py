@@ -7,7 +7,7 @@ import pytest
 
 from extractor.core.types import Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
 from extractor.extract.llm.grounding import leaf_problem, numbers_in
-from extractor.extract.llm.sections import SECTIONS, Leaf, leaves
+from extractor.extract.llm.sections import SECTIONS, Leaf, assemble, leaves
 from extractor.render import build_chunk, text_chunk
 
 DOC = text_chunk(
@@ -73,25 +73,61 @@ def test_text_is_matched_without_whitespace() -> None:
     assert problem("预算执行不够精准", "一是预算编制不够精准。", "text", None) is not None
 
 
-def test_carried_down_labels_need_only_be_in_the_document() -> None:
-    chunk = text_chunk("| 产出指标（40分） | 数量指标 | 覆盖率 | 100% |\n|  |  | 完成率 | 95% |")
+def test_each_indicator_value_has_its_own_quote() -> None:
+    """In prose the target is in the goal sentence and the actual value in the completion
+    sentence: no single quote holds both, so each value is quoted (and checked) on its own."""
+    chunk = text_chunk(
+        "| 产出指标（40分） | 数量指标 | 覆盖率 | 100% |\n|  |  | 完成率 | 95% |\n"
+        "年度目标：培训基层人员不少于800人次。\n全年实际培训基层人员912人次，超额完成。\n"
+    )
     answer = {
         "indicators": [
             {
-                "level1": "产出指标",
-                "level2": "数量指标",
-                "name": "完成率",
-                "target": "95%",
-                "quote": "完成率 | 95%",
-            }
+                "level1": {"value": "产出指标", "quote": "产出指标（40分）"},
+                "level2": {"value": "数量指标", "quote": "数量指标"},
+                "name": {"value": "完成率", "quote": "完成率 | 95%"},
+                "target": {"value": "95%", "quote": "完成率 | 95%"},
+            },
+            {
+                "name": {"value": "培训基层人员", "quote": "培训基层人员不少于800人次"},
+                "target": {"value": "不少于800人次", "quote": "年度目标：培训基层人员不少于800人次。"},
+                "actual": {"value": "912人次", "quote": "全年实际培训基层人员912人次，超额完成。"},
+            },
         ]
     }
     found = leaves(SECTIONS["project_self_eval.indicators"], answer)
-    assert [(f.path, f.in_chunk_only) for f in found][:2] == [
-        ("indicators[0].level1", True),
-        ("indicators[0].level2", True),
+    assert [f.path for f in found] == [
+        "indicators[0].level1",
+        "indicators[0].level2",
+        "indicators[0].name",
+        "indicators[0].target",
+        "indicators[1].name",
+        "indicators[1].target",
+        "indicators[1].actual",
     ]
-    assert [leaf_problem(f, chunk) for f in found] == [None] * 4
+    assert {f.field for f in found} == {"indicators"}
+    assert [leaf_problem(f, chunk) for f in found] == [None] * 7
+    # an actual value quoted from the goal sentence is refused on its own, the rest of the row stands
+    wrong = answer["indicators"][1] | {
+        "actual": {"value": "912人次", "quote": "年度目标：培训基层人员不少于800人次。"}
+    }
+    found = leaves(SECTIONS["project_self_eval.indicators"], {"indicators": [wrong]})
+    assert [bool(leaf_problem(f, chunk)) for f in found] == [False, False, True]
+
+
+def test_assemble_keeps_only_the_accepted_values() -> None:
+    section = SECTIONS["project_self_eval.indicators"]
+    answer = {
+        "indicators": [
+            {"name": {"value": "完成率", "quote": "完成率"}, "target": {"value": "95%", "quote": "95%"}},
+            {"name": {"value": "覆盖率", "quote": "覆盖率"}, "actual": {"value": "99%", "quote": "99%"}},
+        ]
+    }
+    found = leaves(section, answer)
+    kept = [f for f in found if f.path != "indicators[0].target" and f.path != "indicators[1].name"]
+    # a row whose name was refused is dropped whole: the name says which indicator the values belong to
+    assert assemble(section, kept) == {"indicators": [{"name": {"value": "完成率", "quote": "完成率"}}]}
+    assert assemble(section, found) == answer
 
 
 def test_chunks_map_quotes_to_pages_and_boxes() -> None:

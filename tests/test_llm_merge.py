@@ -172,7 +172,68 @@ def test_an_ungrounded_answer_never_reaches_the_report(doc: LayoutDocument) -> N
     result = merged(doc, "full", client)
     assert "carryover_end" not in figures(result)
     assert len(client.history) == 3  # the first answer and two re-asks, then given up
-    assert [f.check for f in result.findings if f.check.startswith("llm.")] == ["llm.failed"]
+    (dropped,) = [f for f in result.findings if f.check.startswith("llm.")]
+    assert dropped.check == "llm.dropped" and dropped.fields == ["key_figures.carryover_end"]
+    assert "does not occur in the document" in dropped.message
+    assert sources(result)["key_figures.carryover_end"].startswith(
+        "dropped: key_figures.carryover_end: the quote"
+    )
+
+
+def test_one_bad_value_does_not_sink_the_section(doc: LayoutDocument) -> None:
+    """Grounded values are kept from the first answer; only the bad one is asked again, then dropped."""
+    first = {
+        "key_figures": {
+            "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
+            "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
+            "carryover_end": q("77.00", "年末结转和结余 77.00"),  # not in the document
+        }
+    }
+    # the re-asks drop the good values (only rejected ones are read from them) and keep misquoting
+    again = {
+        "key_figures": {"carryover_end": q("77.00", "年末结转和结余 77.00"), "income_total": q("1.00", "x")}
+    }
+    client = FakeLlmClient({KEY: [first, again, again]})
+    result = merged(doc, "full", client)
+    assert figures(result)["income_total"] == Decimal("1250.50")
+    assert figures(result)["operating_funds"] == Decimal("98.76")
+    assert "carryover_end" not in figures(result)
+    src = sources(result)
+    assert src["key_figures.income_total"] == "both" and src["key_figures.operating_funds"] == "both"
+    assert [f.fields for f in result.findings if f.check == "llm.dropped"] == [["key_figures.carryover_end"]]
+    reask = client.history[1].messages[-1].content
+    assert "carryover_end" in reask and "key_figures.income_total" in reask  # listed as accepted
+    assert "本年收入合计" not in reask.split("accepted")[0]  # and not among the rejected
+
+
+def test_a_value_a_checker_refuses_is_dropped_alone(tmp_path: Path) -> None:
+    path = tmp_path / "overall.txt"
+    path.write_text(
+        "2023年度某某局部门整体支出绩效自评报告\n全年预算数120万元，全年执行数96万元，执行率90%。退休人员6人。\n",
+        encoding="utf-8",
+    )
+    doc = layout_file(path, ExtractOptions(), {})
+    answer = {
+        "adjusted_budget": q("120", "全年预算数120万元"),
+        "executed_amount": q("96", "全年执行数96万元"),
+        "execution_rate": q("90", "执行率90%"),  # printed, but 96 / 120 is 80%
+        "retired_staff": q("6", "退休人员6人"),
+    }
+    client = FakeLlmClient(
+        {
+            "overall_self_eval.scalars": [answer, answer, answer],
+            "overall_self_eval.items": [{"problems": [], "measures": []}],
+            "overall_self_eval.indicators": [{"indicators": []}],
+        }
+    )
+    reports, narratives = extract_rules_with_narratives(doc)
+    config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, concurrency=1)
+    result = merge_llm(doc, reports, narratives, mode="fill", config=config, client=client)
+    report = result.reports[0].model_dump()
+    assert str(report["retired_staff"]) == "6"
+    dropped = {next(iter(f.fields)) for f in result.findings if f.check == "llm.dropped"}
+    assert "retired_staff" not in dropped and dropped  # the values in the failing check, not the others
+    assert all("rate.execution" in f.message for f in result.findings if f.check == "llm.dropped")
 
 
 def test_off_leaves_the_result_as_it_was(tmp_path: Path) -> None:

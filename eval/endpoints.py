@@ -1,0 +1,495 @@
+"""Two chat-completions endpoints on 127.0.0.1 that know the gold: the ceiling and a weak model.
+
+    perfect  answers each requested field with its gold value only when that value is
+             printed in the text the request carries, quoting the line it is printed on:
+             whatever it misses was lost by the plumbing (segmentation, the text a request
+             carries, the schema, grounding, the merge), never by reading.
+    noisy    the perfect answer spoiled like a weak model spoils it: per value and attempt,
+             with a fixed seed, a digit changed, two fields swapped (values and quotes), a
+             unit slip (万元 read as 元), a right value with a quote that does not hold it,
+             or an invented value (a number printed elsewhere, with its line) for a field
+             the document leaves empty.
+
+Both speak `POST /v1/chat/completions` to the real `openai` client and instructor: the
+answer is a forced tool call, JSON content (json_schema) or JSON in a markdown fence,
+as the request asks. What is being asked is read from the request alone — the section
+from the prompt's `Section:` line, the document between the `<document>` markers, the
+fields from the response model's JSON schema — and every value sent is logged
+(`Sent`) so `eval.endpoint_eval` can tell a wrong value stopped from one let through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+from extractor.eval.normalize import normalize_text, values_equal
+from extractor.extract.llm.grounding import numbers_in
+
+ReaderName = Literal["perfect", "noisy"]
+READERS: tuple[ReaderName, ...] = ("perfect", "noisy")
+NOISE = ("digit", "swap", "unit", "misquote", "invented")
+_SECTION = re.compile(r"^Section: (\S+)", re.MULTILINE)
+_DOCUMENT = re.compile(r"<document>\n(.*)\n</document>", re.DOTALL)
+_DATE = re.compile(r"(\d{4})\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})")
+_HINT = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One value the reader sent: where, what, whether it is the gold value, and the noise applied."""
+
+    document: str
+    section: str
+    attempt: int
+    path: str
+    value: str
+    right: bool
+    noise: str = ""
+    row_name: str | None = None
+    """For an indicator's value: the name of the row it was sent in."""
+    report: int = -1
+    """The index of the gold report the reader answered from."""
+
+
+# --- what a request asks for --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    path: str
+    shape: Literal["quoted", "items", "indicators"]
+    hints: tuple[str, ...]
+    """Chinese words of the field's description (the reader quotes the line that has most of them)."""
+
+
+def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    for option in schema.get("anyOf") or []:
+        if option.get("type") != "null":
+            return _resolve(option, defs)
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _resolve(defs[ref.rsplit("/", 1)[-1]], defs)
+    return schema
+
+
+def asked_fields(schema: dict[str, Any]) -> list[Asked]:
+    """The fields a response model's JSON schema asks for, by report path."""
+    defs = schema.get("$defs") or {}
+    out: list[Asked] = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for name, raw in (node.get("properties") or {}).items():
+            path = f"{prefix}{name}"
+            hints = tuple(_HINT.findall(str(raw.get("description") or "")))
+            field = _resolve(raw, defs)
+            props = field.get("properties") or {}
+            if field.get("type") == "array":
+                item = _resolve(field.get("items") or {}, defs)
+                shape: Literal["items", "indicators"] = (
+                    "items" if "text" in (item.get("properties") or {}) else "indicators"
+                )
+                out.append(Asked(path, shape, hints))
+            elif "value" in props and "quote" in props:
+                out.append(Asked(path, "quoted", hints))
+            elif props:
+                walk(field, path + ".")
+
+    walk(schema, "")
+    return out
+
+
+def request_schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    tools = body.get("tools") or []
+    if tools:
+        return dict(tools[0]["function"]["parameters"])
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return dict(fmt["json_schema"]["schema"])
+    for message in body.get("messages") or []:  # md_json: instructor puts the schema in the system prompt
+        text = str(message.get("content") or "")
+        start = text.find("{")
+        while start >= 0:
+            try:
+                data, _ = json.JSONDecoder().raw_decode(text[start:])
+            except json.JSONDecodeError:
+                start = text.find("{", start + 1)
+                continue
+            if isinstance(data, dict) and "properties" in data:
+                return data
+            start = text.find("{", start + 1)
+    return None
+
+
+# --- reading a value off the text ----------------------------------------------------------------
+
+
+def _number(value: str) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def printed_form(gold: Any, line: str) -> str | None:
+    """How `line` prints the gold value (None: it does not)."""
+    text = str(gold).strip()
+    if not text:
+        return None
+    wanted = _number(text)
+    if wanted is not None and not isinstance(gold, bool):
+        for printed in numbers_in(line):
+            number = _number(printed)
+            if number is None:
+                continue
+            if number == wanted:
+                return printed
+            if number.scaleb(-4) == wanted and "元" in unicodedata.normalize("NFKC", line):
+                return text  # printed in 元, the gold (and the answer) in 万元
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        for m in _DATE.finditer(unicodedata.normalize("NFKC", line)):
+            if f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" == text:
+                return text
+        return None
+    return text if normalize_text(text) in normalize_text(line) else None
+
+
+def find_line(gold: Any, lines: list[str], hints: tuple[str, ...]) -> tuple[str, str] | None:
+    """(the value as printed, the line quoted) — the line with most of the hints; None: not printed."""
+    best: tuple[int, int, str, str] | None = None
+    for index, line in enumerate(lines):
+        printed = printed_form(gold, line)
+        if printed is None:
+            continue
+        score = sum(1 for h in hints if h in line)
+        if best is None or score > best[0]:
+            best = (score, -index, printed, line.strip())
+    text = normalize_text(str(gold))
+    if best is None and _number(str(gold)) is None and text and text in normalize_text("".join(lines)):
+        # a text printed across a line break: the text itself is the quote (quotes match without whitespace)
+        return str(gold), str(gold)
+    return None if best is None else (best[2], best[3])
+
+
+# --- the readers ---------------------------------------------------------------------------------
+
+
+def _get(report: dict[str, Any], path: str) -> Any:
+    node: Any = report
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _set(answer: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = answer
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
+
+
+def perfect_answer(asked: list[Asked], report: dict[str, Any], text: str) -> dict[str, Any]:
+    """Every asked field whose gold value `text` prints, with the line it is printed on."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    answer: dict[str, Any] = {}
+    for field in asked:
+        gold = _get(report, field.path)
+        if field.shape == "quoted":
+            found = None if gold is None else find_line(gold, lines, field.hints)
+            if found:
+                _set(answer, field.path, {"value": found[0], "quote": found[1]})
+        elif field.shape == "items":
+            items = []
+            for item in gold or []:
+                hit = find_line(item, lines, ())
+                if hit:
+                    items.append({"text": str(item), "quote": hit[1]})
+            _set(answer, field.path, items)
+        else:
+            rows = []
+            for row in gold or []:
+                name = row.get("name")
+                named = find_line(name, lines, ()) if name else None
+                if named is None:
+                    continue
+                out: dict[str, Any] = {}
+                for key in INDICATOR_KEYS:
+                    value = row.get(key)
+                    # a row's values are quoted from the row (the line naming the indicator) when it holds them
+                    hit = None if value is None else find_line(value, lines, (str(name),))
+                    if hit:
+                        out[key] = {"value": hit[0], "quote": hit[1]}
+                rows.append(out)
+            _set(answer, field.path, rows)
+    return answer
+
+
+def quoted_values(answer: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """(report path, the {"value", "quote"} object) of every value in an answer, rows included."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for key, node in answer.items():
+        path = f"{prefix}{key}"
+        if isinstance(node, dict) and "value" in node and "quote" in node:
+            out.append((path, node))
+        elif isinstance(node, dict):
+            out += quoted_values(node, path + ".")
+        elif isinstance(node, list):
+            for i, row in enumerate(node):
+                if isinstance(row, dict) and "text" in row:
+                    out.append((f"{path}[{i}]", row))
+                elif isinstance(row, dict):
+                    out += quoted_values(row, f"{path}[{i}].")
+    return out
+
+
+def _digit(value: str, rng: random.Random) -> str:
+    spots = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if not spots:
+        return value + "1"
+    i = rng.choice(spots)
+    new = rng.choice([d for d in "0123456789" if d != value[i]])
+    return value[:i] + new + value[i + 1 :]
+
+
+def spoil(
+    answer: dict[str, Any],
+    asked: list[Asked],
+    text: str,
+    rng: random.Random,
+    rate: float,
+) -> dict[str, str]:
+    """Spoil `answer` in place like a weak model; returns path → the noise applied."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    applied: dict[str, str] = {}
+    values = quoted_values(answer)
+    numeric = [(p, v) for p, v in values if "value" in v and _number(str(v["value"])) is not None]
+    for path, node in values:
+        if path in applied or rng.random() >= rate:
+            continue
+        key = "value" if "value" in node else "text"
+        noise = rng.choice(NOISE[:4])
+        value = str(node[key])
+        is_number = _number(value) is not None
+        if noise == "swap" and is_number:
+            others = [(p, v) for p, v in numeric if p != path and p not in applied and v["value"] != value]
+            if others:
+                other_path, other = rng.choice(others)
+                node["value"], other["value"] = other["value"], node["value"]
+                node["quote"], other["quote"] = other["quote"], node["quote"]
+                applied[path] = applied[other_path] = "swap"
+                continue
+            noise = "digit"
+        if noise == "unit" and is_number:
+            node[key] = str(Decimal(value).scaleb(4).normalize()) if "." in value else value + "0000"
+        elif noise in ("digit", "swap", "unit"):
+            node[key] = _digit(value, rng)
+            noise = "digit"
+        else:  # misquote: the right value, quoted from a line that does not print it
+            wrong = [ln for ln in lines if printed_form(value, ln) is None]
+            if not wrong:
+                continue
+            node["quote"] = rng.choice(wrong)
+        applied[path] = noise
+    # invented: a number printed somewhere, with its line, for a scalar field the answer leaves empty
+    for field in asked:
+        if field.shape != "quoted" or _get(answer, field.path) is not None or rng.random() >= rate:
+            continue
+        line = rng.choice(lines) if lines else ""
+        numbers = numbers_in(line)
+        if numbers:
+            _set(answer, field.path, {"value": rng.choice(numbers), "quote": line})
+            applied[field.path] = "invented"
+    return applied
+
+
+def _scalars(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [v for key, value in node.items() if key not in ("kind", "evidence") for v in _scalars(value)]
+    if isinstance(node, str | int) and not isinstance(node, bool):
+        return [str(node)]
+    return []
+
+
+def _choose_report(reports: list[dict[str, Any]], kind: str, text: str) -> int:
+    """The gold report of `kind` the text is about: the most printed characters of its scalar values
+    (long distinctive texts such as goals outweigh numbers shared by several reports); -1: none."""
+    norm = normalize_text(text)
+    best: tuple[int, int] | None = None
+    for index, report in enumerate(reports):
+        if report.get("kind") != kind:
+            continue
+        values = {normalize_text(v) for v in _scalars(report)}
+        weight = sum(len(v) for v in values if v and v in norm)
+        if best is None or weight > best[0]:
+            best = (weight, index)
+    return -1 if best is None else best[1]
+
+
+class Reader:
+    """A perfect or noisy reader of the current gold document (`use` sets it)."""
+
+    def __init__(self, name: ReaderName, *, rate: float = 0.2, seed: int = 12) -> None:
+        self.name = name
+        self.rate = rate
+        self.seed = seed
+        self.gold: dict[str, Any] = {"reports": []}
+        self.document = ""
+        self.sent: list[Sent] = []
+        self._lock = threading.Lock()
+
+    def use(self, document: str, gold: dict[str, Any]) -> None:
+        with self._lock:
+            self.document, self.gold = document, gold
+
+    def answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        messages = body.get("messages") or []
+        prompt = next((str(m.get("content") or "") for m in messages if m.get("role") == "user"), "")
+        section = _SECTION.search(prompt)
+        text = _DOCUMENT.search(prompt)
+        schema = request_schema(body)
+        if section is None or text is None or schema is None:
+            return {}
+        section_id, chunk = section.group(1), text.group(1)
+        asked = asked_fields(schema)
+        attempt = 1 + sum(1 for m in messages if m.get("role") == "assistant")
+        with self._lock:
+            reports = self.gold.get("reports") or []
+            index = _choose_report(reports, section_id.split(".")[0], chunk)
+            report = reports[index] if index >= 0 else None
+            document = self.document
+        answer = perfect_answer(asked, report or {}, chunk)
+        applied: dict[str, str] = {}
+        if self.name == "noisy":
+            key = (
+                f"{self.seed}|{document}|{section_id}|{attempt}|{hashlib.sha256(chunk.encode()).hexdigest()}"
+            )
+            rng = random.Random(hashlib.sha256(key.encode()).hexdigest())
+            applied = spoil(answer, asked, chunk, rng, self.rate)
+        sent = []
+        for path, node in quoted_values(answer):
+            value = str(node.get("value", node.get("text")))
+            row_name = None
+            if "]." in path:
+                row = _get(answer, path.split("[")[0])[int(path.split("[")[1].split("]")[0])]
+                row_name = str((row.get("name") or {}).get("value")) if row.get("name") else None
+            right = self._right(report or {}, path, value, row_name)
+            sent.append(
+                Sent(
+                    document, section_id, attempt, path, value, right, applied.get(path, ""), row_name, index
+                )
+            )
+        with self._lock:
+            self.sent.extend(sent)
+        return answer
+
+    @staticmethod
+    def _right(report: dict[str, Any], path: str, value: str, row_name: str | None) -> bool:
+        """Whether `value` is the gold value at `path` (a row's value: of the gold row of that name)."""
+        m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", path)
+        if m is None:
+            gold = _get(report, path)
+            return gold is not None and values_equal(gold, value)[0]
+        rows = report.get(m.group(1)) or []
+        key = m.group(3)
+        if key is None:  # an item: right when it is one of the gold items
+            return any(values_equal(g, value)[0] for g in rows)
+        named = [r for r in rows if isinstance(r, dict) and values_equal(r.get("name"), row_name)[0]]
+        return any(r.get(key) is not None and values_equal(r.get(key), value)[0] for r in named)
+
+
+# --- the HTTP server -----------------------------------------------------------------------------
+
+
+def completion(body: dict[str, Any], payload: dict[str, Any], number: int) -> dict[str, Any]:
+    """A chat.completion answering in the form the request asked for (tool call, JSON, markdown JSON)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    tools = body.get("tools") or []
+    if tools:
+        name = tools[0]["function"]["name"]
+        message["tool_calls"] = [
+            {"id": f"call_{number}", "type": "function", "function": {"name": name, "arguments": text}}
+        ]
+        finish = "tool_calls"
+    elif (body.get("response_format") or {}).get("type") == "json_schema":
+        message["content"], finish = text, "stop"
+    else:
+        message["content"], finish = f"```json\n{text}\n```", "stop"
+    prompt = sum(len(str(m.get("content") or "")) for m in body.get("messages") or [])
+    return {
+        "id": f"chatcmpl-{number}",
+        "object": "chat.completion",
+        "created": 0,
+        "model": str(body.get("model") or "reader"),
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": len(text),
+            "total_tokens": prompt + len(text),
+        },
+    }
+
+
+class ReaderServer:
+    """`with ReaderServer(Reader("perfect")) as server:` … `server.base_url` for the client."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.calls = 0
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def __enter__(self) -> ReaderServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    status, payload = 404, {"error": {"message": f"no route {self.path}"}}
+                else:
+                    with server._lock:
+                        server.calls += 1
+                        number = server.calls
+                    status, payload = 200, completion(body, server.reader.answer(body), number)
+                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
