@@ -20,6 +20,7 @@ fields from the response model's JSON schema — and every value sent is logged
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import random
@@ -40,6 +41,7 @@ NOISE = ("digit", "swap", "unit", "misquote", "invented")
 _SECTION = re.compile(r"^Section: (\S+)", re.MULTILINE)
 _DOCUMENT = re.compile(r"<document>\n(.*)\n</document>", re.DOTALL)
 _DATE = re.compile(r"(\d{4})\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})")
+_REJECTED = re.compile(r"^- ([\w.\[\]]+): ", re.MULTILINE)
 _HINT = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -58,6 +60,7 @@ class Sent:
     """For an indicator's value: the name of the row it was sent in."""
     report: int = -1
     """The index of the gold report the reader answered from."""
+    quote: str = ""
 
 
 # --- what a request asks for --------------------------------------------------------------------
@@ -163,21 +166,46 @@ def printed_form(gold: Any, line: str) -> str | None:
     return text if normalize_text(text) in normalize_text(line) else None
 
 
-def find_line(gold: Any, lines: list[str], hints: tuple[str, ...]) -> tuple[str, str] | None:
-    """(the value as printed, the line quoted) — the line with most of the hints; None: not printed."""
-    best: tuple[int, int, str, str] | None = None
+def _affinity(line: str, hints: tuple[str, ...]) -> int:
+    """How much of the hints the line prints: the longest common run of each hint (2+ characters)."""
+    norm = normalize_text(line)
+    cells = {normalize_text(c) for c in line.split("|")}
+    total = 0
+    for hint in hints:
+        h = normalize_text(hint)
+        if h in cells:  # a cell that is the hint (an indicator's row, not a row merely containing it)
+            total += 2 * len(h)
+        match = difflib.SequenceMatcher(None, norm, h, autojunk=False).find_longest_match(
+            0, len(norm), 0, len(h)
+        )
+        total += match.size if match.size >= 2 else 0
+    return total
+
+
+def rank_lines(gold: Any, lines: list[str], hints: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(the value as printed, the line) for every line printing the gold value, best first: most of
+    the hints in the line (then in the line above it: a table's header), then document order."""
+    ranked: list[tuple[int, int, str, str]] = []
     for index, line in enumerate(lines):
         printed = printed_form(gold, line)
         if printed is None:
             continue
-        score = sum(1 for h in hints if h in line)
-        if best is None or score > best[0]:
-            best = (score, -index, printed, line.strip())
+        above = _affinity(lines[index - 1], hints) if index else 0
+        ranked.append((-(2 * _affinity(line, hints) + above), index, printed, line.strip()))
+    ranked.sort()
+    out = [(printed, line) for _, _, printed, line in ranked]
     text = normalize_text(str(gold))
-    if best is None and _number(str(gold)) is None and text and text in normalize_text("".join(lines)):
+    if not out and _number(str(gold)) is None and text and text in normalize_text("".join(lines)):
         # a text printed across a line break: the text itself is the quote (quotes match without whitespace)
-        return str(gold), str(gold)
-    return None if best is None else (best[2], best[3])
+        out.append((str(gold), str(gold)))
+    return out
+
+
+def find_line(gold: Any, lines: list[str], hints: tuple[str, ...], skip: int = 0) -> tuple[str, str] | None:
+    """(the value as printed, the line quoted) — the best line, or the next ones after `skip`
+    rejections; None: not printed."""
+    ranked = rank_lines(gold, lines, hints)
+    return ranked[min(skip, len(ranked) - 1)] if ranked else None
 
 
 # --- the readers ---------------------------------------------------------------------------------
@@ -201,14 +229,21 @@ def _set(answer: dict[str, Any], path: str, value: Any) -> None:
 INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
 
 
-def perfect_answer(asked: list[Asked], report: dict[str, Any], text: str) -> dict[str, Any]:
-    """Every asked field whose gold value `text` prints, with the line it is printed on."""
+def perfect_answer(
+    asked: list[Asked], report: dict[str, Any], text: str, rejected: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """Every asked field whose gold value `text` prints, with the line it is printed on.
+
+    `rejected`: how often each path was rejected so far; like a model that heeds the re-ask,
+    the reader then quotes its next-best line.
+    """
     lines = [ln for ln in text.split("\n") if ln.strip()]
+    skips = rejected or {}
     answer: dict[str, Any] = {}
     for field in asked:
         gold = _get(report, field.path)
         if field.shape == "quoted":
-            found = None if gold is None else find_line(gold, lines, field.hints)
+            found = None if gold is None else find_line(gold, lines, field.hints, skips.get(field.path, 0))
             if found:
                 _set(answer, field.path, {"value": found[0], "quote": found[1]})
         elif field.shape == "items":
@@ -219,17 +254,19 @@ def perfect_answer(asked: list[Asked], report: dict[str, Any], text: str) -> dic
                     items.append({"text": str(item), "quote": hit[1]})
             _set(answer, field.path, items)
         else:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for row in gold or []:
                 name = row.get("name")
                 named = find_line(name, lines, ()) if name else None
                 if named is None:
                     continue
                 out: dict[str, Any] = {}
+                here = f"{field.path}[{len(rows)}]."
                 for key in INDICATOR_KEYS:
                     value = row.get(key)
                     # a row's values are quoted from the row (the line naming the indicator) when it holds them
-                    hit = None if value is None else find_line(value, lines, (str(name),))
+                    skip = skips.get(here + key, 0)
+                    hit = None if value is None else find_line(value, lines, (str(name),), skip)
                     if hit:
                         out[key] = {"value": hit[0], "quote": hit[1]}
                 rows.append(out)
@@ -365,12 +402,24 @@ class Reader:
         section_id, chunk = section.group(1), text.group(1)
         asked = asked_fields(schema)
         attempt = 1 + sum(1 for m in messages if m.get("role") == "assistant")
+        rejected: dict[str, int] = {}
+        with self._lock:  # what it sent clean and right before: a rejection of those asks for another line
+            clean = {
+                (x.attempt, x.path)
+                for x in self.sent
+                if x.document == self.document and x.right and not x.noise
+            }
+        reasks = [m for m in messages[2:] if m.get("role") == "user"]
+        for number, m in enumerate(reasks, start=1):  # the re-asks: "- <path>: why"
+            for path in _REJECTED.findall(str(m.get("content") or "")):
+                if (number, path) in clean:
+                    rejected[path] = rejected.get(path, 0) + 1
         with self._lock:
             reports = self.gold.get("reports") or []
             index = _choose_report(reports, section_id.split(".")[0], chunk)
             report = reports[index] if index >= 0 else None
             document = self.document
-        answer = perfect_answer(asked, report or {}, chunk)
+        answer = perfect_answer(asked, report or {}, chunk, rejected)
         applied: dict[str, str] = {}
         if self.name == "noisy":
             key = (
@@ -388,7 +437,16 @@ class Reader:
             right = self._right(report or {}, path, value, row_name)
             sent.append(
                 Sent(
-                    document, section_id, attempt, path, value, right, applied.get(path, ""), row_name, index
+                    document,
+                    section_id,
+                    attempt,
+                    path,
+                    value,
+                    right,
+                    applied.get(path, ""),
+                    row_name,
+                    index,
+                    str(node.get("quote", "")),
                 )
             )
         with self._lock:

@@ -7,6 +7,10 @@ of text remembers its page and box, so a quote found in the chunk becomes eviden
 
 Quotes are matched whitespace-insensitively (NFKC, whitespace and the `|` cell
 separators removed), so a quote that spans a line break or two cells still matches.
+
+A chunk also keeps each table's grid (merged cells filled) and where each cell's text
+sits, so `label_context` can say what labels a value quoted from a table row: the
+header cells above it in its column, the label to its left, the table's title.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.core.types import BBox, Block, Heading, Paragraph, SourceSpan, TableBlock, union
@@ -34,6 +39,53 @@ class Piece:
     bbox: BBox | None
 
 
+_DIGITS = re.compile(r"\d")
+_CLAUSE = re.compile(r"(?<=[，,。；;！？!?\n])")
+TITLE_CHARS = 60
+"""A heading or short paragraph right above a table is its title (the table's labels may be only there)."""
+
+
+def _clauses(text: str, holds: Callable[[str], bool]) -> str:
+    """The clauses of `text` that hold the value, each with the clause before it."""
+    clauses = _CLAUSE.split(text)
+    return " ".join(f"{clauses[i - 1] if i else ''}{c}" for i, c in enumerate(clauses) if holds(c))
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    """A table as written into a chunk: its title, its filled grid, and each cell's [start, end) in the text."""
+
+    title: str
+    cells: tuple[tuple[str, ...], ...]
+    spans: tuple[tuple[tuple[int, int], ...], ...]
+
+    def _is_label(self, text: str) -> bool:
+        return bool(text.strip()) and not _DIGITS.search(text)
+
+    def header(self, row: int, col: int) -> list[str]:
+        """The label cells above (row, col) in its column, up to the numbers of the block above."""
+        out: list[str] = []
+        for r in range(row - 1, -1, -1):
+            text = self.cells[r][col]
+            if self._is_label(text):
+                out.append(text)
+            elif text.strip() and out:
+                break
+        return out
+
+    def row_label(self, row: int, col: int) -> list[str]:
+        """The nearest label cell left of (row, col), and the row's first cell when that is a label."""
+        out: list[str] = []
+        for c in range(col - 1, -1, -1):
+            if self._is_label(self.cells[row][c]):
+                out.append(self.cells[row][c])
+                break
+        first = self.cells[row][0] if self.cells[row] else ""
+        if col > 0 and self._is_label(first) and first not in out:
+            out.append(first)
+        return out
+
+
 @dataclass(frozen=True)
 class Chunk:
     """The text of one report (or the part of it a section needs) with a map back to pages."""
@@ -41,6 +93,7 @@ class Chunk:
     text: str
     pieces: tuple[Piece, ...] = ()
     truncated: bool = False
+    tables: tuple[RenderedTable, ...] = ()
     _norm: str = field(default="", repr=False, compare=False)
     _index: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
@@ -62,13 +115,43 @@ class Chunk:
         needle = normalise(quote)
         return bool(needle) and needle in self._norm
 
-    def locate(self, quote: str) -> SourceSpan | None:
-        """Where `quote` sits: the page of its first character and the box of its pieces on that page."""
+    def _where(self, quote: str) -> tuple[int, int] | None:
         needle = normalise(quote)
         at = self._norm.find(needle) if needle else -1
         if at < 0:
             return None
-        start, end = self._index[at], self._index[at + len(needle) - 1] + 1
+        return self._index[at], self._index[at + len(needle) - 1] + 1
+
+    def label_context(self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False) -> str:
+        """The text that says what the value in `quote` is (`holds(text)`: the value is in `text`).
+
+        A value in a table cell the quote covers: the labels above it in its column, the label
+        left of it in its row, and the table's title. A value in prose: the clause it is in and
+        the clause before (so 其中：财政拨款收入1467.16万元 is labelled by its own words, not by
+        the 收入合计 earlier in the sentence); a cell that holds prose is read like prose.
+        `whole_row`: every cell of the value's row labels it (an indicator's weight: its name).
+        """
+        where = self._where(quote)
+        if where is not None:
+            start, end = where
+            labels: list[str] = []
+            for table in self.tables:
+                for r, row in enumerate(table.spans):
+                    for c, (s, e) in enumerate(row):
+                        cell = table.cells[r][c]
+                        if s < end and e > start and e > s and holds(cell):
+                            labels += [*table.header(r, c), *table.row_label(r, c), table.title]
+                            labels += [_clauses(cell, holds)] + (list(table.cells[r]) if whole_row else [])
+            if labels:
+                return " ".join(labels)
+        return _clauses(quote, holds) or quote
+
+    def locate(self, quote: str) -> SourceSpan | None:
+        """Where `quote` sits: the page of its first character and the box of its pieces on that page."""
+        where = self._where(quote)
+        if where is None:
+            return None
+        start, end = where
         hit = [p for p in self.pieces if p.start < end and p.end > start]
         if not hit:
             return SourceSpan(page=1, bbox=None, text=quote)
@@ -88,6 +171,9 @@ class _Writer:
         self.size = 0
         self.limit = limit
         self.truncated = False
+        self.tables: list[RenderedTable] = []
+        self.last_text = ""
+        """The last heading or paragraph written (a table's title when it is short)."""
 
     def write(self, text: str, page: int | None = None, bbox: BBox | None = None) -> None:
         if page is not None and text:
@@ -122,15 +208,22 @@ class _Writer:
     def table(self, block: TableBlock) -> None:
         table = block.table
         self.write(f"[表格 {table.n_rows}行×{table.n_cols}列]\n")
+        spans: list[tuple[tuple[int, int], ...]] = []
         for row in table.grid():
             self.write("|")
+            row_spans: list[tuple[int, int]] = []
             for cell in row:
                 text = _cell(cell.text) if cell else ""
                 self.write(" ")
+                row_spans.append((self.size, self.size + len(text)))
                 self.write(text, cell.page if cell else None, cell.bbox if cell else None)
                 self.write(" |")
+            spans.append(tuple(row_spans))
             self.write("\n")
         self.write("\n")
+        title = block.caption or (self.last_text if len(self.last_text) <= TITLE_CHARS else "")
+        cells = tuple(tuple(_cell(c.text) if c else "" for c in row) for row in table.filled_grid())
+        self.tables.append(RenderedTable(title=title, cells=cells, spans=tuple(spans)))
 
 
 def build_chunk(blocks: list[Block], *, limit: int = 60000) -> Chunk:
@@ -142,11 +235,18 @@ def build_chunk(blocks: list[Block], *, limit: int = 60000) -> Chunk:
         if isinstance(block, Heading):
             out.write(block.text, block.span.page, block.span.bbox)
             out.write("\n\n")
+            out.last_text = block.text.strip()
         elif isinstance(block, Paragraph):
             out.paragraph(block)
+            out.last_text = block.text.strip()
         elif isinstance(block, TableBlock):
             out.table(block)
-    return Chunk(text="".join(out.parts).rstrip() + "\n", pieces=tuple(out.pieces), truncated=out.truncated)
+    return Chunk(
+        text="".join(out.parts).rstrip() + "\n",
+        pieces=tuple(out.pieces),
+        truncated=out.truncated,
+        tables=tuple(out.tables),
+    )
 
 
 def text_chunk(text: str, page: int = 1) -> Chunk:

@@ -25,6 +25,7 @@ TEXT = """2023年度某某县财政局部门决算
 本年收入合计\t1,250.50\t本年支出合计\t1,230.00
 二、部门决算情况说明
 2023年度收入合计1250.50万元，支出合计1230.00万元。机关运行经费支出98.76万元。
+附注：经审计调整后的支出合计为1,180.00万元。
 """
 KEY = "final_account.key_figures"
 
@@ -38,7 +39,7 @@ ANSWER = {
         "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
         "general_budget_appropriation_income": q("1200.50", "一、一般公共预算财政拨款收入 | 1,200.50"),
         "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
-        "expenditure_total": q("1180.00", "一般公共服务支出 | 1,180.00"),  # the wrong line: disagrees
+        "expenditure_total": q("1180.00", "经审计调整后的支出合计为1,180.00万元"),  # disagrees with the rules
     }
 }
 
@@ -126,7 +127,7 @@ def test_verify_keeps_the_rules_and_reports_disagreements(doc: LayoutDocument) -
         "1180.00",
         "1230.00",
     )
-    assert wrong.evidence["key_figures.expenditure_total"].text == "一般公共服务支出 | 1,180.00"
+    assert wrong.evidence["key_figures.expenditure_total"].text == "经审计调整后的支出合计为1,180.00万元"
     assert "kept the rules' value" in wrong.message
     assert sources(result)["key_figures.income_total"] == "both"
 
@@ -140,7 +141,17 @@ def test_full_lets_the_model_win(doc: LayoutDocument) -> None:
     assert src["department"] == "rules"  # the model said nothing about it: the rules' value stays
     (finding,) = [f for f in result.findings if f.check == "llm.disagreement"]
     assert "took the model's value" in finding.message
-    assert result.reports[0].evidence["key_figures.expenditure_total"].text == "一般公共服务支出 | 1,180.00"
+    assert result.reports[0].evidence["key_figures.expenditure_total"].text == "经审计调整后的支出合计为1,180.00万元"
+
+
+def test_a_number_from_the_wrong_row_is_refused(doc: LayoutDocument) -> None:
+    """A printed number quoted from the row of another field (here 一般公共服务支出 for 支出合计) is refused."""
+    wrong = {"key_figures": {"expenditure_total": q("1180.00", "一、一般公共服务支出 | 1,180.00")}}
+    client = FakeLlmClient({KEY: [wrong, wrong, wrong]})
+    result = merged(doc, "full", client)
+    assert figures(result)["expenditure_total"] == Decimal("1230.00")  # the rules' value stays
+    (dropped,) = [f for f in result.findings if f.check == "llm.dropped"]
+    assert "not printed under a label of this field" in dropped.message and "支出合计" in dropped.message
 
 
 def test_a_failed_section_is_left_to_the_rules(tmp_path: Path) -> None:

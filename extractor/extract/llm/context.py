@@ -9,6 +9,7 @@ renderer as the whole report, so quotes map back to pages and boxes alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from extractor.chunk import LayoutChunk, estimate_tokens, segment_chunks
@@ -65,5 +66,4 @@ class ReportContext:
             return self.whole
         chosen = select(self._chunks, keywords(section), self.budget)
         blocks = [b for c in chosen for b in c.blocks]
-        chunk = build_chunk(blocks, limit=10**9)
-        return Chunk(text=chunk.text, pieces=chunk.pieces, truncated=True)
+        return dataclasses.replace(build_chunk(blocks, limit=10**9), truncated=True)

@@ -15,6 +15,7 @@ cannot mix two indicators' values).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class SectionTask:
     """The report's tables print 元 (amounts quoted from them may be converted)."""
     check: Check | None = None
     """Validates an answer's values in the report and runs the checkers on them."""
+    corroborated: Callable[[Leaf], bool] | None = None
+    """Whether the rules read the same value: a checker failure does not blame a value two
+    independent readers agree on (the document itself may be inconsistent)."""
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,18 @@ def _implicates(leaf: Leaf, paths: Sequence[str]) -> bool:
 
 
 class _Judge:
-    """What is kept so far, and the reason each rejected value was last rejected."""
+    """What is kept so far, every value offered for what is not, and why each was last rejected.
+
+    A value not kept yet is judged on every attempt from all its offers, newest first: a
+    weight first refused because its row's name was misread is kept once the name is
+    (it is then checked against the kept name), and one refused by a checker because of
+    another value may pass once that value is fixed.
+    """
 
     def __init__(self, task: SectionTask) -> None:
         self.task = task
         self.kept: dict[str, Leaf] = {}
+        self.offers: dict[str, list[Leaf]] = {}
         self.rejected: dict[str, str] = {}
 
     def _fresh(self, found: list[Leaf]) -> list[Leaf]:
@@ -139,21 +150,43 @@ class _Judge:
             out.append(leaf)
         return out
 
+    def _named(self, leaf: Leaf, chosen: dict[str, Leaf]) -> Leaf:
+        """An indicator's value checked against its row's kept (or now accepted) name."""
+        row = _row(leaf.path)
+        if row is None or leaf.row is None:
+            return leaf
+        name = self.kept.get(f"{row}.name") or chosen.get(f"{row}.name")
+        if name is None or name.value == leaf.row:
+            return leaf
+        return dataclasses.replace(leaf, row=name.value, labels=((name.value,),) if leaf.labels else ())
+
     def judge(self, answer: dict[str, Any]) -> list[str]:
         """Keep what passes; return the problems to re-ask with."""
         section, task = self.task.section, self.task
-        fresh = self._fresh(leaves(section, answer))
+        for leaf in self._fresh(leaves(section, answer)):
+            self.offers.setdefault(leaf.path, []).append(leaf)
         problems: dict[str, str] = {}
-        for leaf in fresh:
-            problem = leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables)
-            if problem:
-                problems[leaf.path] = problem
-        candidates = [leaf for leaf in fresh if leaf.path not in problems]
+        chosen: dict[str, Leaf] = {}
+        pending = [p for p in self.offers if p not in self.kept]
+        for path in sorted(pending, key=lambda p: not p.endswith("].name")):  # names first
+            first: str | None = None
+            for offer in reversed(self.offers[path]):
+                leaf = self._named(offer, chosen)
+                problem = leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables)
+                if problem is None:
+                    chosen[path] = leaf
+                    break
+                first = first or problem
+            else:
+                problems[path] = str(first)
+        candidates = list(chosen.values())
         if task.check is not None and candidates:
             trial = [*self.kept.values(), *candidates]
+            agreed = task.corroborated or (lambda leaf: False)
             for objection in task.check(assemble(section, trial), trial):
-                blamed = [leaf for leaf in candidates if _implicates(leaf, objection.paths)]
-                for leaf in blamed or candidates:
+                # only the values the objection names, and not those the rules read alike: a check
+                # failing on a blank (missing) value, or on the document's own numbers, blames none
+                for leaf in [c for c in candidates if _implicates(c, objection.paths) and not agreed(c)]:
                     problems.setdefault(leaf.path, f"{leaf.path}: {objection.message}")
         for leaf in candidates:
             if leaf.path not in problems:

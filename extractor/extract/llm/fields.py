@@ -156,3 +156,10 @@ def unit_of(path: str) -> str:
     if leaf in COUNT_FIELDS:
         return "个"
     return "万元"
+
+
+def labels_of(kind: str, path: str) -> tuple[tuple[str, ...], ...]:
+    """The label groups a number for `path` must be printed under (`vocab.llm_labels`); () for none."""
+    from extractor.vocab.llm_labels import FIELD_LABELS
+
+    return FIELD_LABELS.get(f"{kind}:{path}") or FIELD_LABELS.get(path) or ()

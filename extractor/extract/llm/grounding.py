@@ -6,7 +6,12 @@ A value passes when
 3. the value occurs in its quote: a number as one of the quote's numbers once
    thousands separators are removed, with the printed precision (an amount may also
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
-   a date as 2023年3月15日 or 2023-03-15; text as a substring.
+   a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
+4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
+   weight and score: in the row of its name): the header above it in its column, the
+   label left of it, the table's title, or in prose its clause (`Chunk.label_context`),
+   so a real number taken from the wrong row, column or sentence is refused;
+5. a text field is not a bare number.
 Each failure is a sentence the model is re-asked with.
 """
 
@@ -15,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from extractor.extract.llm.sections import Leaf
 from extractor.render import Chunk, normalise
 
+_BARE_NUMBER = re.compile(r"^[\d\s.,，%％\-]+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -58,6 +64,8 @@ def format_problem(leaf: Leaf) -> str | None:
         )
     if leaf.kind == "int" and not _INT.match(value):
         return f"{leaf.path}: {value!r} is not a whole number; write it like 2022"
+    if leaf.kind == "int" and leaf.path.endswith("year") and not 1949 <= int(value) <= 2100:
+        return f"{leaf.path}: {value} is not a year; write the year the report is about, like 2022"
     if leaf.kind == "date":
         try:
             dt.date.fromisoformat(value)
@@ -82,6 +90,34 @@ def _number_in_quote(value: str, quote: str, yuan: bool) -> tuple[bool, str | No
     if yuan and any(number.scaleb(-4) == wanted for number in values):
         return True, None
     return False, None
+
+
+def _cells(text: str) -> str:
+    """Normalised, with cell borders kept: a text value may not run from one cell into the next."""
+    return "|".join(normalise(part) for part in unicodedata.normalize("NFKC", text).split("|"))
+
+
+def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
+    value = leaf.value.strip()
+    if leaf.kind in ("number", "int"):
+        return lambda text: _number_in_quote(value, text, yuan)[0]
+    return lambda text: normalise(value) in normalise(text)
+
+
+def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
+    """Why the text labelling the value does not name its field (None: it does, or no labels apply)."""
+    if not leaf.labels:
+        return None
+    whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
+    context = normalise(chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row))
+    for group in leaf.labels:
+        if not any(normalise(word) in context for word in group):
+            return (
+                f"{leaf.path}: {leaf.value} is not printed under a label of this field "
+                f"(expected {' / '.join(group)} in its row, its column's header or its sentence); "
+                "quote the row or sentence that states this field"
+            )
+    return None
 
 
 def _date_in_quote(value: str, quote: str) -> bool:
@@ -114,7 +150,7 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
         found, hint = _number_in_quote(value, leaf.quote, yuan)
         if found:
-            return None
+            return label_problem(leaf, chunk, yuan)
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
             f" ({hint})" if hint else ""
         )
@@ -122,8 +158,10 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
         if _date_in_quote(value, leaf.quote):
             return None
         return f"{leaf.path}: the date {value} is not the date printed in its quote {_show(leaf.quote)}"
-    if normalise(value) not in normalise(leaf.quote):
+    if normalise(value) not in _cells(leaf.quote):
         return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
+    if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
+        return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
     return None
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +159,27 @@ def _checker(report: Report, narrative: Sequence[SourceSpan], section: Section) 
         ]
 
     return check
+
+
+def _agrees_with(data: dict[str, Any]) -> Callable[[Leaf], bool]:
+    """Whether the rules' report holds the same value (an indicator's: in the row of the same name)."""
+
+    def agrees(leaf: Leaf) -> bool:
+        head, sep, rest = leaf.path.partition("[")
+        if not sep:
+            return bool(_canon(_get(data, leaf.path)) == _canon(leaf.value))
+        key = rest.partition("]")[2].lstrip(".")
+        rows = data.get(head) or []
+        if not key:
+            return any(_canon(item) == _canon(leaf.value) for item in rows)
+        return any(
+            isinstance(row, dict)
+            and _canon(row.get("name")) == _canon(leaf.row)
+            and _canon(row.get(key)) == _canon(leaf.value)
+            for row in rows
+        )
+
+    return agrees
 
 
 def _wanted(report: dict[str, Any], section: Section, mode: MergeMode) -> bool:
@@ -336,6 +357,7 @@ def merge_llm(
                     exclude=exclude,
                     yuan_tables=data.get("unit") == "元",
                     check=_checker(report, narrative, section),
+                    corroborated=_agrees_with(data),
                 )
                 jobs.append((index, task))
 

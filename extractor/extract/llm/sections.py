@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, unit_of
+from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, labels_of, unit_of
 from extractor.schemas import (
     Budget,
     FinalAccount,
@@ -91,6 +91,8 @@ class FieldSpec:
     description: str
     unit: str | None = None
     choices: tuple[str, ...] = ()
+    labels: tuple[tuple[str, ...], ...] = ()
+    """Groups of words the text labelling a number must hold (`vocab.llm_labels`)."""
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -119,7 +121,7 @@ def _spec(kind: str, path: str, annotation: Any) -> list[FieldSpec]:
     if origin is Literal:
         return [FieldSpec(path, "choice", desc, choices=tuple(str(a) for a in typing.get_args(ann)))]
     if ann is Decimal:
-        return [FieldSpec(path, "number", desc, unit=unit_of(path))]
+        return [FieldSpec(path, "number", desc, unit=unit_of(path), labels=labels_of(kind, path))]
     if ann is bool:
         raise TypeError(f"{path}: booleans are not asked for")
     if ann is int:
@@ -242,6 +244,10 @@ class Leaf:
     kind: FieldKind
     unit: str | None = None
     field: str = ""
+    labels: tuple[tuple[str, ...], ...] = ()
+    """Groups of words the text labelling the value must hold (an indicator's weight: its name)."""
+    row: str | None = None
+    """An indicator's value: the indicator's name."""
 
 
 def _node(answer: dict[str, Any], path: str) -> Any:
@@ -269,17 +275,23 @@ def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
                 out.append(Leaf(f"{spec.path}[{i}]", item["text"], item["quote"], "text", field=spec.path))
         elif spec.kind == "indicators":
             for i, row in enumerate(node):
+                name = _quoted(row.get("name"))
                 for key in INDICATOR_FIELDS:
                     pair = _quoted(row.get(key))
                     if pair is None or pair[0] == "":
                         continue
                     kind: FieldKind = "number" if key in ("weight", "score") else "text"
                     unit = "个" if kind == "number" else None
-                    out.append(Leaf(f"{spec.path}[{i}].{key}", *pair, kind, unit, field=spec.path))
+                    # a weight or score is printed in its indicator's row: the row names the indicator
+                    labels = ((name[0],),) if kind == "number" and name else ()
+                    row_name = name[0] if name else None
+                    out.append(
+                        Leaf(f"{spec.path}[{i}].{key}", *pair, kind, unit, spec.path, labels, row_name)
+                    )
         else:
             pair = _quoted(node)
             if pair is not None:
-                out.append(Leaf(spec.path, *pair, spec.kind, spec.unit, field=spec.path))
+                out.append(Leaf(spec.path, *pair, spec.kind, spec.unit, spec.path, spec.labels))
     return out
 
 
