@@ -56,6 +56,7 @@ class Tally:
     lost: int = 0
     misses: list[str] = field(default_factory=list)
     through: list[str] = field(default_factory=list)
+    lost_values: list[str] = field(default_factory=list)
     noise: dict[str, list[int]] = field(default_factory=dict)
     """noise kind → [wrong values sent, stopped]."""
 
@@ -212,7 +213,7 @@ class EndpointPipeline:
             tally.right += 1
             if not holds(report, gold_report, s.path, s.value, s.row_name):
                 tally.lost += 1
-                tally.misses.append(f"{path.stem}: right value lost {key} = {s.value}")
+                tally.lost_values.append(f"{path.stem}: {key} = {s.value}")
 
     def summary(self) -> dict[str, Any]:
         rows = []
@@ -229,8 +230,9 @@ class EndpointPipeline:
                     "right_sent": t.right,
                     "right_lost": t.share(t.lost, t.right),
                     "noise": {k: {"sent": v[0], "stopped": v[1]} for k, v in sorted(t.noise.items())},
-                    "misses": t.misses[:50],
-                    "let_through": t.through[:50],
+                    "misses": t.misses[:100],
+                    "let_through": t.through[:100],
+                    "right_values_lost": t.lost_values[:100],
                 }
             )
         return {"endpoint": self.reader.name, "rows": rows}

@@ -402,22 +402,25 @@ class Reader:
         section_id, chunk = section.group(1), text.group(1)
         asked = asked_fields(schema)
         attempt = 1 + sum(1 for m in messages if m.get("role") == "assistant")
-        rejected: dict[str, int] = {}
-        with self._lock:  # what it sent clean and right before: a rejection of those asks for another line
+        with self._lock:
+            reports = self.gold.get("reports") or []
+            index = _choose_report(reports, section_id.split(".")[0], chunk)
+            report = reports[index] if index >= 0 else None
+            # what it sent clean and right before: a rejection of those asks for another line
             clean = {
                 (x.attempt, x.path)
                 for x in self.sent
-                if x.document == self.document and x.right and not x.noise
+                if (x.document, x.section, x.report) == (self.document, section_id, index)
+                and x.right
+                and not x.noise
             }
+        rejected: dict[str, int] = {}
         reasks = [m for m in messages[2:] if m.get("role") == "user"]
         for number, m in enumerate(reasks, start=1):  # the re-asks: "- <path>: why"
             for path in _REJECTED.findall(str(m.get("content") or "")):
                 if (number, path) in clean:
                     rejected[path] = rejected.get(path, 0) + 1
         with self._lock:
-            reports = self.gold.get("reports") or []
-            index = _choose_report(reports, section_id.split(".")[0], chunk)
-            report = reports[index] if index >= 0 else None
             document = self.document
         answer = perfect_answer(asked, report or {}, chunk, rejected)
         applied: dict[str, str] = {}
