@@ -184,16 +184,16 @@ def _affinity(line: str, hints: tuple[str, ...]) -> int:
 
 def rank_lines(gold: Any, lines: list[str], hints: tuple[str, ...]) -> list[tuple[str, str]]:
     """(the value as printed, the line) for every line printing the gold value, best first: most of
-    the hints in the line (then in the line above it: a table's header), then document order."""
-    ranked: list[tuple[int, int, str, str]] = []
+    the hints in the line, then in the line above it (a table's header), then document order."""
+    ranked: list[tuple[int, int, int, str, str]] = []
     for index, line in enumerate(lines):
         printed = printed_form(gold, line)
         if printed is None:
             continue
         above = _affinity(lines[index - 1], hints) if index else 0
-        ranked.append((-(2 * _affinity(line, hints) + above), index, printed, line.strip()))
+        ranked.append((-_affinity(line, hints), -above, index, printed, line.strip()))
     ranked.sort()
-    out = [(printed, line) for _, _, printed, line in ranked]
+    out = [(printed, line) for _, _, _, printed, line in ranked]
     text = normalize_text(str(gold))
     if not out and _number(str(gold)) is None and text and text in normalize_text("".join(lines)):
         # a text printed across a line break: the text itself is the quote (quotes match without whitespace)

@@ -146,6 +146,21 @@ class Chunk:
                 return " ".join(labels)
         return _clauses(quote, holds) or quote
 
+    def table_rows(self, quote: str, holds: Callable[[str], bool]) -> list[tuple[str, ...]]:
+        """The table rows (their cells) in which the quote covers a cell holding the value; [] in prose."""
+        where = self._where(quote)
+        if where is None:
+            return []
+        start, end = where
+        return [
+            table.cells[r]
+            for table in self.tables
+            for r, row in enumerate(table.spans)
+            if any(
+                s < end and e > start and e > s and holds(table.cells[r][c]) for c, (s, e) in enumerate(row)
+            )
+        ]
+
     def locate(self, quote: str) -> SourceSpan | None:
         """Where `quote` sits: the page of its first character and the box of its pieces on that page."""
         where = self._where(quote)

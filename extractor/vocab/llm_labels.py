@@ -90,3 +90,9 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "funds.other.executed": (("其他",), _EXECUTED),
 }
 """Field → groups of words; the value's labelling text must hold a word of each group."""
+
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "weight": ("分值", "权重", "满分", "标准分", "分数"),
+    "score": ("得分", "评分", "自评", "分数"),
+}
+"""An indicator's weight and score are told apart by their column's header (in its row: its name)."""

@@ -158,7 +158,8 @@ class _Judge:
         name = self.kept.get(f"{row}.name") or chosen.get(f"{row}.name")
         if name is None or name.value == leaf.row:
             return leaf
-        return dataclasses.replace(leaf, row=name.value, labels=((name.value,),) if leaf.labels else ())
+        labels = ((name.value,), *leaf.labels[1:]) if leaf.labels else ()
+        return dataclasses.replace(leaf, row=name.value, labels=labels)
 
     def judge(self, answer: dict[str, Any]) -> list[str]:
         """Keep what passes; return the problems to re-ask with."""

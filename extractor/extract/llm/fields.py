@@ -163,3 +163,10 @@ def labels_of(kind: str, path: str) -> tuple[tuple[str, ...], ...]:
     from extractor.vocab.llm_labels import FIELD_LABELS
 
     return FIELD_LABELS.get(f"{kind}:{path}") or FIELD_LABELS.get(path) or ()
+
+
+def indicator_column(key: str) -> tuple[str, ...]:
+    """The header words of an indicator's weight / score column (`vocab.llm_labels`); () for others."""
+    from extractor.vocab.llm_labels import INDICATOR_COLUMNS
+
+    return INDICATOR_COLUMNS.get(key, ())

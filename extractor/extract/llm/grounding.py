@@ -8,7 +8,8 @@ A value passes when
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
    a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
 4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
-   weight and score: in the row of its name): the header above it in its column, the
+   weight and score: in the row of its name, under a 分值 / 得分 header; its other values,
+   when quoted from a table: from the row of its name): the header above it in its column, the
    label left of it, the table's title, or in prose its clause (`Chunk.label_context`),
    so a real number taken from the wrong row, column or sentence is refused;
 5. a text field is not a bare number.
@@ -26,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 from extractor.extract.llm.sections import Leaf
 from extractor.render import Chunk, normalise
 
+_ROW_VALUES = frozenset({"target", "actual", "note"})
+"""An indicator's own values (its level1 / level2 labels are carried down from merged cells above)."""
 _BARE_NUMBER = re.compile(r"^[\d\s.,，%％\-]+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")
@@ -160,6 +163,13 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
         return f"{leaf.path}: the date {value} is not the date printed in its quote {_show(leaf.quote)}"
     if normalise(value) not in _cells(leaf.quote):
         return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
+    if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_VALUES:
+        rows = chunk.table_rows(leaf.quote, _holds(leaf, False))
+        if rows and not any(normalise(leaf.row) in normalise("".join(cells)) for cells in rows):
+            return (
+                f"{leaf.path}: {_show(value)} is quoted from a table row that is not the row of "
+                f"{_show(leaf.row)}; quote that indicator's row"
+            )
     if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
         return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
     return None

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, labels_of, unit_of
+from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, indicator_column, labels_of, unit_of
 from extractor.schemas import (
     Budget,
     FinalAccount,
@@ -283,7 +283,7 @@ def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
                     kind: FieldKind = "number" if key in ("weight", "score") else "text"
                     unit = "个" if kind == "number" else None
                     # a weight or score is printed in its indicator's row: the row names the indicator
-                    labels = ((name[0],),) if kind == "number" and name else ()
+                    labels = ((name[0],), indicator_column(key)) if kind == "number" and name else ()
                     row_name = name[0] if name else None
                     out.append(
                         Leaf(f"{spec.path}[{i}].{key}", *pair, kind, unit, spec.path, labels, row_name)
