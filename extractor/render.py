@@ -40,15 +40,27 @@ class Piece:
 
 
 _DIGITS = re.compile(r"\d")
-_CLAUSE = re.compile(r"(?<=[，,。；;！？!?\n])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE = re.compile(r"(?<=[，,；;])")
+_SENTENCE = re.compile(r"(?<=[。！？!?\n])")
 TITLE_CHARS = 60
 """A heading or short paragraph right above a table is its title (the table's labels may be only there)."""
 
 
 def _clauses(text: str, holds: Callable[[str], bool]) -> str:
-    """The clauses of `text` that hold the value, each with the clause before it."""
-    clauses = _CLAUSE.split(text)
-    return " ".join(f"{clauses[i - 1] if i else ''}{c}" for i, c in enumerate(clauses) if holds(c))
+    """The clauses of `text` that hold the value, each with its sentence's first clause (the topic:
+    “三公”经费支出预算为9.00万元，支出决算为6.22万元 — 6.22 is the 三公's) and, when its own clause
+    names nothing before its number (其中：…, 分别为…), the clause before."""
+    out = []
+    for sentence in _SENTENCE.split(text):
+        clauses = _CLAUSE.split(sentence)
+        for i, clause in enumerate(clauses):
+            if holds(clause):
+                lead = _CJK.findall(_DIGITS.split(clause, maxsplit=1)[0])
+                before = clauses[i - 1] if i and len(lead) < 2 else ""
+                topic = clauses[0] if i > 1 or (i == 1 and not before) else ""
+                out.append(topic + before + clause)
+    return " ".join(out)
 
 
 @dataclass(frozen=True)

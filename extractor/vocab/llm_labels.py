@@ -73,7 +73,7 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "funds_score": (("得分", "评分"),),
     "self_score": (("得分", "总分", "评分", "自评"),),
     "total_score": (("总分", "得分", "合计"),),
-    "budget_amount": (("预算", "资金"),),
+    "budget_amount": (("预算金额", "预算资金", "年度预算", "预算安排", "资金预算"),),
     "allocated_amount": (("下达", "预算", "安排", "分配", "拨付", "资金"),),
     # the total row is often stated in prose without a row word (本年度预算资金35万元，实际执行35万元)
     "funds.total.initial_budget": (_INITIAL,),
@@ -95,4 +95,5 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "weight": ("分值", "权重", "满分", "标准分", "分数"),
     "score": ("得分", "评分", "自评", "分数"),
 }
-"""An indicator's weight and score are told apart by their column's header (in its row: its name)."""
+"""An indicator's weight and score are told apart by their column's header (in its row: its name).
+Target and actual are not: their columns hold text, so a header cannot be told from a value above."""

@@ -18,12 +18,14 @@ Each failure is a sentence the model is re-asked with.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
+from extractor.extract.llm.fields import indicator_column
 from extractor.extract.llm.sections import Leaf
 from extractor.render import Chunk, normalise
 
@@ -170,6 +172,9 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
                 f"{leaf.path}: {_show(value)} is quoted from a table row that is not the row of "
                 f"{_show(leaf.row)}; quote that indicator's row"
             )
+        column = indicator_column(leaf.path.rpartition(".")[2])
+        if rows and column:
+            return label_problem(dataclasses.replace(leaf, labels=(column,)), chunk, False)
     if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
         return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
     return None
