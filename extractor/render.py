@@ -72,7 +72,8 @@ class RenderedTable:
     spans: tuple[tuple[tuple[int, int], ...], ...]
 
     def _is_label(self, text: str) -> bool:
-        return bool(text.strip()) and not _DIGITS.search(text)
+        """Words, not a value (a label glued to a number by the layout, 112.88 年末结转和结余, is one)."""
+        return len(_CJK.findall(text)) >= 2
 
     def header(self, row: int, col: int) -> list[str]:
         """The label cells above (row, col) in its column, up to the numbers of the block above."""
