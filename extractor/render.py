@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractor.core.types import BBox, Block, Heading, Paragraph, SourceSpan, TableBlock, union
+from extractor.core.types import BBox, Block, Cell, Heading, Paragraph, SourceSpan, Table, TableBlock, union
 
 _DROP = re.compile(r"[\s|]")
 
@@ -236,22 +236,86 @@ class _Writer:
     def table(self, block: TableBlock) -> None:
         table = block.table
         self.write(f"[表格 {table.n_rows}行×{table.n_cols}列]\n")
+        grid, filled = table.grid(), table.filled_grid()
         spans: list[tuple[tuple[int, int], ...]] = []
-        for row in table.grid():
+        cells: list[tuple[str, ...]] = []
+        for group in row_groups(table):
             self.write("|")
             row_spans: list[tuple[int, int]] = []
-            for cell in row:
-                text = _cell(cell.text) if cell else ""
+            for col in range(table.n_cols):
                 self.write(" ")
-                row_spans.append((self.size, self.size + len(text)))
-                self.write(text, cell.page if cell else None, cell.bbox if cell else None)
+                start, before = self.size, ""
+                for r in group:
+                    cell = grid[r][col]
+                    if cell is not None and cell.text.strip():
+                        text = _cell(cell.text)
+                        if _LATIN_END.search(before) and _LATIN_START.match(text):
+                            self.write(" ")  # words cut by the break; Chinese joins without a space
+                        self.write(text, cell.page, cell.bbox)
+                        before = text
+                row_spans.append((start, self.size))
                 self.write(" |")
             spans.append(tuple(row_spans))
+            cells.append(tuple(_joined([filled[r][c] for r in group]) for c in range(table.n_cols)))
             self.write("\n")
         self.write("\n")
         title = block.caption or (self.last_text if len(self.last_text) <= TITLE_CHARS else "")
-        cells = tuple(tuple(_cell(c.text) if c else "" for c in row) for row in table.filled_grid())
-        self.tables.append(RenderedTable(title=title, cells=cells, spans=tuple(spans)))
+        self.tables.append(RenderedTable(title=title, cells=tuple(cells), spans=tuple(spans)))
+
+
+_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9]")
+_NUMERIC = re.compile(r"^[-+]?[\d,，.]+%?$")
+_NEW_ITEM = re.compile(r"^([（(]?[一二三四五六七八九十\d]+[)）、.．]|\d{3,}|其中|合计|总计|小计)")
+"""A label that starts a row of its own: a numbered item, a classification code, 其中/合计…"""
+
+
+def _joined(parts: list[Cell | None]) -> str:
+    """The text of a column over a group of rows (a cell merged over them counted once)."""
+    seen: list[Cell] = []
+    for cell in parts:
+        if cell is not None and cell not in seen:
+            seen.append(cell)
+    out = ""
+    for cell in seen:
+        text = _cell(cell.text)
+        out += (" " if _LATIN_END.search(out) and _LATIN_START.match(text) else "") + text
+    return out
+
+
+def _page_of(row: list[Cell | None]) -> int | None:
+    pages = {c.page for c in row if c is not None and c.text.strip()}
+    return min(pages) if pages else None
+
+
+def _continues(upper: list[Cell | None], lower: list[Cell | None]) -> bool:
+    """`lower` is the rest of `upper`, cut by a page break: no column holds a number in both, the
+    lower part does not start a row of its own, and one holds a number where the other is blank."""
+    texts = [
+        (_cell(a.text) if a else "", _cell(b.text) if b else "") for a, b in zip(upper, lower, strict=True)
+    ]
+    if any((_NUMERIC.match(a) and b) or (_NUMERIC.match(b) and a) for a, b in texts):
+        return False
+    label = next((b for _, b in texts if b and not _NUMERIC.match(b)), "")
+    if _NEW_ITEM.match(label) or not any(a for a, _ in texts):
+        return False
+    return any((_NUMERIC.match(a) and not b) or (_NUMERIC.match(b) and not a) for a, b in texts)
+
+
+def row_groups(table: Table) -> list[list[int]]:
+    """The table's rows, a row cut by a page break (its label wrapping onto the next page, its
+    numbers on one side of the break) given as one group, so it is rendered whole."""
+    grid = table.filled_grid()
+    groups: list[list[int]] = []
+    for r in range(table.n_rows):
+        if groups and r > 0:
+            above, here = _page_of(grid[r - 1]), _page_of(grid[r])
+            first_on_page = above is not None and here is not None and here > above
+            if first_on_page and len(groups[-1]) == 1 and _continues(grid[r - 1], grid[r]):
+                groups[-1].append(r)
+                continue
+        groups.append([r])
+    return groups
 
 
 def build_chunk(blocks: list[Block], *, limit: int = 60000) -> Chunk:
