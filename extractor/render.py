@@ -47,15 +47,19 @@ TITLE_CHARS = 60
 """A heading or short paragraph right above a table is its title (the table's labels may be only there)."""
 
 
-def _clauses(text: str, holds: Callable[[str], bool]) -> str:
-    """The clauses of `text` that hold the value, each with its sentence's first clause (the topic:
-    “三公”经费支出预算为9.00万元，支出决算为6.22万元 — 6.22 is the 三公's) and, when its own clause
-    names nothing before its number (其中：…, 分别为…), the clause before."""
+def _clauses(text: str, holds: Callable[[str], bool], within: tuple[int, int] | None = None) -> str:
+    """The clauses of `text` that hold the value (and overlap `within`, offsets in `text`), each
+    with its sentence's first clause (the topic: “三公”经费支出预算为9.00万元，支出决算为6.22万元 —
+    6.22 is the 三公's) and, when its own clause names nothing before its number (其中：…,
+    分别为…), the clause before."""
+    lo, hi = within or (0, len(text))
     out = []
+    at = 0
     for sentence in _SENTENCE.split(text):
         clauses = _CLAUSE.split(sentence)
         for i, clause in enumerate(clauses):
-            if holds(clause):
+            start, at = at, at + len(clause)
+            if start < hi and at > lo and holds(clause):
                 lead = _CJK.findall(_DIGITS.split(clause, maxsplit=1)[0])
                 before = clauses[i - 1] if i and len(lead) < 2 else ""
                 topic = clauses[0] if i > 1 or (i == 1 and not before) else ""
@@ -157,6 +161,13 @@ class Chunk:
                             labels += [_clauses(cell, holds)] + (list(table.cells[r]) if whole_row else [])
             if labels:
                 return " ".join(labels)
+            # prose: the sentence of the document the quote is in, not only the words quoted
+            s0 = max(self.text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
+            ends = [i for i in (self.text.find(mark, end) for mark in "。！？!?\n") if i >= 0]
+            s1 = min(ends) + 1 if ends else len(self.text)
+            found = _clauses(self.text[s0:s1], holds, (start - s0, end - s0))
+            if found:
+                return found
         return _clauses(quote, holds) or quote
 
     def table_rows(self, quote: str, holds: Callable[[str], bool]) -> list[tuple[str, ...]]:

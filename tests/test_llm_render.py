@@ -83,3 +83,49 @@ def test_the_whole_row_grounds_a_value_and_keeps_both_pages() -> None:
     assert leaf_problem(leaf, chunk) is None  # the label is whole only when the row is
     span = chunk.locate("机关事业单位基本养老保险缴费支出")
     assert span is not None and span.page == 1
+
+
+FILLER = "本部门坚持以人民为中心的发展思想，认真贯彻落实各项决策部署，持续推进重点工作。" * 6
+
+
+def _long_report(tmp_path: Path) -> Path:
+    parts = ["2023年度某某县财政局部门决算", "第一部分 部门概况"]
+    parts += [f"（{i}）工作情况。{FILLER}" for i in range(1, 30)]
+    parts += [
+        "第二部分 收入支出决算总表",
+        "单位：万元",
+        "项目\t金额\t项目\t金额",
+        "一、一般公共预算财政拨款收入\t1,200.50\t一、一般公共服务支出\t1,180.00",
+        "本年收入合计\t1,250.50\t本年支出合计\t1,230.00",
+        "第三部分 其他重要事项的情况说明",
+        "2023年度“三公”经费财政拨款支出决算为4.78万元。机关运行经费支出98.76万元。",
+    ]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_long_report_is_asked_with_the_chunks_of_its_section(tmp_path: Path) -> None:
+    from extractor.extract.llm.config import LlmConfig
+    from extractor.extract.llm.fake import FakeLlmClient
+    from extractor.extract.llm.merge import merge_llm
+    from extractor.extract.rules.dispatch import extract_rules_with_narratives
+
+    doc = layout_file(_long_report(tmp_path), ExtractOptions(), {})
+    reports, narratives = extract_rules_with_narratives(doc)
+    client = FakeLlmClient(script=lambda request: {})
+    config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, max_context_tokens=800)
+    result = merge_llm(doc, reports, narratives, mode="full", config=config, client=client)
+    (request,) = client.history
+    document = request.messages[1].content.split("<document>")[1]
+    assert "2023年度某某县财政局部门决算" in document  # the title chunk is always there
+    assert "| 本年收入合计 | 1,250.50 | 本年支出合计 | 1,230.00 |" in document  # the table, whole
+    assert "“三公”经费财政拨款支出决算为4.78万元" in document
+    assert "工作情况" not in document  # the filler left out, not the figures
+    assert "concern this section" in request.messages[1].content
+    assert [f.check for f in result.findings if f.check == "llm.context"] == ["llm.context"]
+    # a report that fits is sent whole
+    roomy = config.model_copy(update={"max_context_tokens": 24000})
+    client = FakeLlmClient(script=lambda request: {})
+    merge_llm(doc, reports, narratives, mode="full", config=roomy, client=client)
+    assert client.history[0].messages[1].content.count("工作情况") == 29
