@@ -141,7 +141,10 @@ def test_full_lets_the_model_win(doc: LayoutDocument) -> None:
     assert src["department"] == "rules"  # the model said nothing about it: the rules' value stays
     (finding,) = [f for f in result.findings if f.check == "llm.disagreement"]
     assert "took the model's value" in finding.message
-    assert result.reports[0].evidence["key_figures.expenditure_total"].text == "经审计调整后的支出合计为1,180.00万元"
+    assert (
+        result.reports[0].evidence["key_figures.expenditure_total"].text
+        == "经审计调整后的支出合计为1,180.00万元"
+    )
 
 
 def test_a_number_from_the_wrong_row_is_refused(doc: LayoutDocument) -> None:
