@@ -44,7 +44,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"(?<=[，,；;])")
 _SENTENCE = re.compile(r"(?<=[。！？!?\n])")
 TITLE_CHARS = 60
-"""A heading or short paragraph right above a table is its title (the table's labels may be only there)."""
+TITLE_LINES = 3
+"""The short headings and paragraphs right above a table are its title (its labels may be only there)."""
 
 
 def _clauses(text: str, holds: Callable[[str], bool], within: tuple[int, int] | None = None) -> str:
@@ -139,7 +140,9 @@ class Chunk:
             return None
         return self._index[at], self._index[at + len(needle) - 1] + 1
 
-    def label_context(self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False) -> str:
+    def label_context(
+        self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False
+    ) -> tuple[str, str]:
         """The text that says what the value in `quote` is (`holds(text)`: the value is in `text`).
 
         A value in a table cell the quote covers: the labels above it in its column, the label
@@ -147,28 +150,31 @@ class Chunk:
         the clause before (so 其中：财政拨款收入1467.16万元 is labelled by its own words, not by
         the 收入合计 earlier in the sentence); a cell that holds prose is read like prose.
         `whole_row`: every cell of the value's row labels it (an indicator's weight: its name).
+        Returns (the labels of the value itself, the titles of its tables: they label every cell).
         """
         where = self._where(quote)
         if where is not None:
             start, end = where
             labels: list[str] = []
+            titles: list[str] = []
             for table in self.tables:
                 for r, row in enumerate(table.spans):
                     for c, (s, e) in enumerate(row):
                         cell = table.cells[r][c]
                         if s < end and e > start and e > s and holds(cell):
-                            labels += [*table.header(r, c), *table.row_label(r, c), table.title]
-                            labels += [_clauses(cell, holds)] + (list(table.cells[r]) if whole_row else [])
+                            labels += [*table.header(r, c), *table.row_label(r, c), _clauses(cell, holds)]
+                            labels += list(table.cells[r]) if whole_row else []
+                            titles.append(table.title)
             if labels:
-                return " ".join(labels)
+                return " ".join(labels), " ".join(titles)
             # prose: the sentence of the document the quote is in, not only the words quoted
             s0 = max(self.text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
             ends = [i for i in (self.text.find(mark, end) for mark in "。！？!?\n") if i >= 0]
             s1 = min(ends) + 1 if ends else len(self.text)
             found = _clauses(self.text[s0:s1], holds, (start - s0, end - s0))
             if found:
-                return found
-        return _clauses(quote, holds) or quote
+                return found, ""
+        return _clauses(quote, holds) or quote, ""
 
     def table_rows(self, quote: str, holds: Callable[[str], bool]) -> list[tuple[str, ...]]:
         """The table rows (their cells) in which the quote covers a cell holding the value; [] in prose."""
@@ -211,7 +217,8 @@ class _Writer:
         self.limit = limit
         self.truncated = False
         self.tables: list[RenderedTable] = []
-        self.last_text = ""
+        self.recent: list[str] = []
+        """The short headings and paragraphs since the last table (its title, 部门：, 单位：…)."""
         """The last heading or paragraph written (a table's title when it is short)."""
 
     def write(self, text: str, page: int | None = None, bbox: BBox | None = None) -> None:
@@ -224,6 +231,11 @@ class _Writer:
         if self.size >= self.limit:
             self.truncated = True
         return self.truncated
+
+    def note(self, text: str) -> None:
+        text = text.strip()
+        if len(text) <= TITLE_CHARS:
+            self.recent.append(text)
 
     def paragraph(self, block: Paragraph) -> None:
         """The paragraph's text, each source line mapped to its own page and box where it can be found."""
@@ -270,7 +282,8 @@ class _Writer:
             cells.append(tuple(_joined([filled[r][c] for r in group]) for c in range(table.n_cols)))
             self.write("\n")
         self.write("\n")
-        title = block.caption or (self.last_text if len(self.last_text) <= TITLE_CHARS else "")
+        title = " ".join([block.caption or "", *self.recent[-TITLE_LINES:]]).strip()
+        self.recent = []
         self.tables.append(RenderedTable(title=title, cells=tuple(cells), spans=tuple(spans)))
 
 
@@ -338,10 +351,10 @@ def build_chunk(blocks: list[Block], *, limit: int = 60000) -> Chunk:
         if isinstance(block, Heading):
             out.write(block.text, block.span.page, block.span.bbox)
             out.write("\n\n")
-            out.last_text = block.text.strip()
+            out.note(block.text)
         elif isinstance(block, Paragraph):
             out.paragraph(block)
-            out.last_text = block.text.strip()
+            out.note(block.text)
         elif isinstance(block, TableBlock):
             out.table(block)
     return Chunk(

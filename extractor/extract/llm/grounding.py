@@ -110,18 +110,29 @@ def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
 
 
 def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
-    """Why the text labelling the value does not name its field (None: it does, or no labels apply)."""
+    """Why the text labelling the value does not name its field (None: it does, or no labels apply).
+
+    A table's title labels every cell, so it names the field only where the value's own labels
+    name no other field of the section (公用经费合计 under a 基本支出决算表 title is not 基本支出).
+    """
     if not leaf.labels:
         return None
     whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
-    context = normalise(chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row))
-    for group in leaf.labels:
-        if not any(normalise(word) in context for word in group):
-            return (
-                f"{leaf.path}: {leaf.value} is not printed under a label of this field "
-                f"(expected {' / '.join(group)} in its row, its column's header or its sentence); "
-                "quote the row or sentence that states this field"
-            )
+    own, title = (
+        normalise(t) for t in chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row)
+    )
+    for index, group in enumerate(leaf.labels):
+        words = [normalise(word) for word in group]
+        if any(word in own for word in words):
+            continue
+        rival = index == 0 and any(normalise(r) in own for r in leaf.rivals if r not in group)
+        if not rival and any(word in title for word in words):
+            continue
+        return (
+            f"{leaf.path}: {leaf.value} is not printed under a label of this field "
+            f"(expected {' / '.join(group)} in its row, its column's header or its sentence); "
+            "quote the row or sentence that states this field"
+        )
     return None
 
 

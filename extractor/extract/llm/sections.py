@@ -248,6 +248,8 @@ class Leaf:
     """Groups of words the text labelling the value must hold (an indicator's weight: its name)."""
     row: str | None = None
     """An indicator's value: the indicator's name."""
+    rivals: tuple[str, ...] = ()
+    """The first label words of the section's other fields (a table title is no label where they show)."""
 
 
 def _node(answer: dict[str, Any], path: str) -> Any:
@@ -263,9 +265,14 @@ def _quoted(node: Any) -> tuple[str, str] | None:
     return None
 
 
+def _rivals(section: Section) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for f in section.fields if f.labels for w in f.labels[0]))
+
+
 def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
     """Every non-null value of an answer (as `response_model` dumps it), in field order."""
     out: list[Leaf] = []
+    rivals = _rivals(section)
     for spec in section.fields:
         node = _node(answer, spec.path)
         if node is None:
@@ -291,7 +298,7 @@ def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
         else:
             pair = _quoted(node)
             if pair is not None:
-                out.append(Leaf(spec.path, *pair, spec.kind, spec.unit, spec.path, spec.labels))
+                out.append(Leaf(spec.path, *pair, spec.kind, spec.unit, spec.path, spec.labels, None, rivals))
     return out
 
 
