@@ -184,14 +184,24 @@ def _affinity(line: str, hints: tuple[str, ...]) -> int:
 
 def rank_lines(gold: Any, lines: list[str], hints: tuple[str, ...]) -> list[tuple[str, str]]:
     """(the value as printed, the line) for every line printing the gold value, best first: most of
-    the hints in the line, then in the line above it (a table's header), then document order."""
+    the hints in the line (a table row: with the rows above it), then in the line above it, then
+    document order."""
     ranked: list[tuple[int, int, int, str, str]] = []
+    # a table row is read with its header: the last run of rows without numbers above it
+    header, after_data = "", True
     for index, line in enumerate(lines):
+        if not line.startswith("|"):
+            header, after_data = "", True
         printed = printed_form(gold, line)
-        if printed is None:
-            continue
-        above = _affinity(lines[index - 1], hints) if index else 0
-        ranked.append((-_affinity(line, hints), -above, index, printed, line.strip()))
+        if printed is not None:
+            above = _affinity(lines[index - 1], hints) if index else 0
+            score = _affinity(line, hints) + (_affinity(header, hints) if header else 0)
+            ranked.append((-score, -above, index, printed, line.strip()))
+        if line.startswith("|"):
+            numbers = bool(re.search(r"\d", line))
+            if not numbers:
+                header = line if after_data else header + line
+            after_data = numbers
     ranked.sort()
     out = [(printed, line) for _, _, _, printed, line in ranked]
     text = normalize_text(str(gold))

@@ -48,11 +48,13 @@ TITLE_LINES = 3
 """The short headings and paragraphs right above a table are its title (its labels may be only there)."""
 
 
-def _clauses(text: str, holds: Callable[[str], bool], within: tuple[int, int] | None = None) -> str:
-    """The clauses of `text` that hold the value (and overlap `within`, offsets in `text`), each
-    with its sentence's first clause (the topic: “三公”经费支出预算为9.00万元，支出决算为6.22万元 —
-    6.22 is the 三公's) and, when its own clause names nothing before its number (其中：…,
-    分别为…), the clause before."""
+def _clauses(
+    text: str, holds: Callable[[str], bool], within: tuple[int, int] | None = None
+) -> list[tuple[str, str]]:
+    """For each clause of `text` that holds the value and overlaps `within` (offsets in `text`):
+    (the clause, the clauses that set its subject) — the sentence's first clause (the topic:
+    “三公”经费支出预算为9.00万元，支出决算为6.22万元 — 6.22 is the 三公's) and, when the clause
+    names nothing before its number (其中：…, 分别为…), the clause before."""
     lo, hi = within or (0, len(text))
     out = []
     at = 0
@@ -64,8 +66,8 @@ def _clauses(text: str, holds: Callable[[str], bool], within: tuple[int, int] | 
                 lead = _CJK.findall(_DIGITS.split(clause, maxsplit=1)[0])
                 before = clauses[i - 1] if i and len(lead) < 2 else ""
                 topic = clauses[0] if i > 1 or (i == 1 and not before) else ""
-                out.append(topic + before + clause)
-    return " ".join(out)
+                out.append((clause, topic + before))
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,39 +144,43 @@ class Chunk:
 
     def label_context(
         self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False
-    ) -> tuple[str, str]:
-        """The text that says what the value in `quote` is (`holds(text)`: the value is in `text`).
+    ) -> list[tuple[str, str]]:
+        """What says what the value in `quote` is (`holds(text)`: the value is in `text`), for each
+        place in the quote that prints it: (the labels of the value itself; what labels it more
+        loosely).
 
-        A value in a table cell the quote covers: the labels above it in its column, the label
-        left of it in its row, and the table's title. A value in prose: the clause it is in and
-        the clause before (so 其中：财政拨款收入1467.16万元 is labelled by its own words, not by
-        the 收入合计 earlier in the sentence); a cell that holds prose is read like prose.
-        `whole_row`: every cell of the value's row labels it (an indicator's weight: its name).
-        Returns (the labels of the value itself, the titles of its tables: they label every cell).
+        In a table cell: the labels above it in its column and the label left of it in its row;
+        loosely, the table's title (it labels every cell). In prose: the clause it is in (so
+        其中：财政拨款收入1467.16万元 is labelled by its own words, not by the 收入合计 earlier in
+        the sentence); loosely, the clauses that set its subject. A cell that holds prose is
+        read like prose. `whole_row`: every cell of the row labels it (an indicator's weight:
+        its name).
         """
         where = self._where(quote)
         if where is not None:
             start, end = where
-            labels: list[str] = []
-            titles: list[str] = []
+            places: list[tuple[str, str]] = []
             for table in self.tables:
                 for r, row in enumerate(table.spans):
                     for c, (s, e) in enumerate(row):
                         cell = table.cells[r][c]
                         if s < end and e > start and e > s and holds(cell):
-                            labels += [*table.header(r, c), *table.row_label(r, c), _clauses(cell, holds)]
+                            labels = [*table.header(r, c), *table.row_label(r, c)]
                             labels += list(table.cells[r]) if whole_row else []
-                            titles.append(table.title)
-            if labels:
-                return " ".join(labels), " ".join(titles)
+                            inside = _clauses(cell, holds) or [("", "")]
+                            places += [
+                                (" ".join([*labels, own]), f"{table.title} {loose}") for own, loose in inside
+                            ]
+            if places:
+                return places
             # prose: the sentence of the document the quote is in, not only the words quoted
             s0 = max(self.text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
             ends = [i for i in (self.text.find(mark, end) for mark in "。！？!?\n") if i >= 0]
             s1 = min(ends) + 1 if ends else len(self.text)
             found = _clauses(self.text[s0:s1], holds, (start - s0, end - s0))
             if found:
-                return found, ""
-        return _clauses(quote, holds) or quote, ""
+                return found
+        return _clauses(quote, holds) or [(quote, "")]
 
     def table_rows(self, quote: str, holds: Callable[[str], bool]) -> list[tuple[str, ...]]:
         """The table rows (their cells) in which the quote covers a cell holding the value; [] in prose."""

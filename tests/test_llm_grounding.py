@@ -3,6 +3,8 @@ chunks keep the page and box of every piece of text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from extractor.core.types import Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
@@ -163,3 +165,53 @@ def test_chunks_map_quotes_to_pages_and_boxes() -> None:
     assert second_line and second_line.page == 3 and second_line.bbox == (0, 0, 100, 10)
     assert chunk.locate("比上年减少") is None
     assert not build_chunk(blocks, limit=1000).truncated and build_chunk(blocks * 200, limit=1000).truncated
+
+
+def _table_chunk(title: str, rows: list[list[str]]) -> Any:
+    cells = tuple(
+        Cell(row=r, col=c, text=text, page=1) for r, row in enumerate(rows) for c, text in enumerate(row)
+    )
+    table = Table(n_rows=len(rows), n_cols=len(rows[0]), cells=cells, pages=(1,))
+    heading = Heading(level=2, text=title, span=SourceSpan(page=1, bbox=None, text=title))
+    return build_chunk([heading, TableBlock(table=table)])
+
+
+def _figure(path: str, value: str, quote: str) -> Leaf:
+    section = SECTIONS["final_account.key_figures"]
+    answer: dict[str, Any] = {"key_figures": {path: {"value": value, "quote": quote}}}
+    (leaf,) = leaves(section, answer)
+    return leaf
+
+
+def test_a_number_must_sit_under_its_fields_labels() -> None:
+    chunk = _table_chunk(
+        "一般公共预算财政拨款基本支出决算表",
+        [
+            ["人员经费", "", "公用经费", ""],
+            ["科目名称", "决算数", "科目名称", "决算数"],
+            ["人员经费合计", "872.14", "公用经费合计", "97.99"],
+        ],
+    )
+    quote = "| 人员经费合计 | 872.14 | 公用经费合计 | 97.99 |"
+    assert leaf_problem(_figure("personnel_expenses", "872.14", quote), chunk) is None
+    assert leaf_problem(_figure("public_expenses", "97.99", quote), chunk) is None
+    # the row labels name 公用经费: the title's 基本支出 does not make 97.99 the basic expenditure
+    problem = leaf_problem(_figure("basic_expenditure", "97.99", quote), chunk)
+    assert problem and "not printed under a label of this field" in problem
+    # the left label, not any label of the row: 872.14 is not the 公用经费
+    assert leaf_problem(_figure("public_expenses", "872.14", quote), chunk)
+
+
+def test_a_table_title_labels_a_total_row() -> None:
+    chunk = _table_chunk("“三公”经费支出决算表", [["项目", "预算数", "决算数"], ["合计", "9.00", "6.22"]])
+    assert leaf_problem(_figure("three_public_actual", "6.22", "| 合计 | 9.00 | 6.22 |"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "9.00", "| 合计 | 9.00 | 6.22 |"), chunk) is None
+    # budget and actual are told apart by the column
+    assert leaf_problem(_figure("three_public_budget", "6.22", "| 合计 | 9.00 | 6.22 |"), chunk)
+
+
+def test_a_prose_number_is_labelled_by_its_clause_and_its_sentences_topic() -> None:
+    chunk = text_chunk("“三公”经费财政拨款支出预算为9.00万元，支出决算为6.22万元，完成预算的69.11%。\n")
+    assert leaf_problem(_figure("three_public_actual", "6.22", "支出决算为6.22万元"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "9.00", "支出预算为9.00万元"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "6.22", "支出决算为6.22万元"), chunk)

@@ -112,28 +112,37 @@ def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
 def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
     """Why the text labelling the value does not name its field (None: it does, or no labels apply).
 
-    A table's title labels every cell, so it names the field only where the value's own labels
-    name no other field of the section (公用经费合计 under a 基本支出决算表 title is not 基本支出).
+    A table's title labels every cell (and a sentence's subject every clause), so it names the
+    field only where the value's own labels name no other field of the section (公用经费合计
+    under a 基本支出决算表 title is not 基本支出), and it never qualifies it (预算 / 决算).
     """
     if not leaf.labels:
         return None
     whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
-    own, title = (
-        normalise(t) for t in chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row)
+    places = chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row)
+    missing: tuple[str, ...] = ()
+    for own_text, loose_text in places:
+        own, loose = normalise(own_text), normalise(loose_text)
+        rival = any(normalise(r) in own for r in leaf.rivals)
+        for index, group in enumerate(leaf.labels):
+            words = [normalise(word) for word in group]
+            if any(word in own for word in words):
+                continue
+            if (
+                index == 0
+                and not (rival and not any(w in own for w in words))
+                and any(w in loose for w in words)
+            ):
+                continue
+            missing = missing or group
+            break
+        else:
+            return None  # one place where the quote prints the value under its labels
+    return (
+        f"{leaf.path}: {leaf.value} is not printed under a label of this field "
+        f"(expected {' / '.join(missing)} in its row, its column's header or its sentence); "
+        "quote the row or sentence that states this field"
     )
-    for index, group in enumerate(leaf.labels):
-        words = [normalise(word) for word in group]
-        if any(word in own for word in words):
-            continue
-        rival = index == 0 and any(normalise(r) in own for r in leaf.rivals if r not in group)
-        if not rival and any(word in title for word in words):
-            continue
-        return (
-            f"{leaf.path}: {leaf.value} is not printed under a label of this field "
-            f"(expected {' / '.join(group)} in its row, its column's header or its sentence); "
-            "quote the row or sentence that states this field"
-        )
-    return None
 
 
 def _date_in_quote(value: str, quote: str) -> bool:
