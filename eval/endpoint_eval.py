@@ -28,17 +28,10 @@ from typing import Any
 from extractor.api import ExtractionRun, ExtractOptions, layout_file
 from extractor.core.errors import ConfigError
 from extractor.eval.dataset import Sample, load_gold
-from extractor.eval.endpoints import (
-    INDICATOR_KEYS,
-    READERS,
-    Reader,
-    ReaderName,
-    ReaderServer,
-    Sent,
-    find_line,
-)
+from extractor.eval.endpoints import READERS, Reader, ReaderName, ReaderServer, Sent
 from extractor.eval.harness import PipelineRun, SampleResult, run_eval
 from extractor.eval.normalize import values_equal
+from extractor.eval.reading import INDICATOR_KEYS, find_line
 from extractor.extract.llm.config import LlmConfig
 from extractor.extract.llm.sections import sections_for
 from extractor.render import build_chunk

@@ -15,15 +15,8 @@ import pytest
 
 from extractor.cli import main
 from extractor.eval.dataset import load_gold
-from extractor.eval.endpoints import (
-    Asked,
-    Reader,
-    ReaderServer,
-    asked_fields,
-    perfect_answer,
-    quoted_values,
-    spoil,
-)
+from extractor.eval.endpoints import Reader, ReaderServer
+from extractor.eval.reading import Asked, asked_fields, perfect_answer, quoted_values, spoil
 from extractor.extract.llm.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
