@@ -24,7 +24,9 @@ BUDGET_TEXT = (
     "| 收入 | 预算数 | 支出 | 预算数 |\n"
     "| 一、一般公共预算拨款收入 | 2,880.50 | 一、一般公共服务支出 | 2,500.00 |\n"
     "| 收入总计 | 3,000.00 | 支出总计 | 3,000.00 |\n"
-    "2018年“三公”经费预算数为42.30万元，其中：因公出国（境）费10.00万元，公务接待费12.30万元。\n"
+    "2018年“三公”经费预算数为42.30万元，其中：因公出国（境）费10.00万元，公务接待费12.30万元，"
+    "公务用车购置及运行费20.00万元。\n"
+    "2018年政府采购预算总额为8.60万元。\n"
 )
 
 
@@ -52,9 +54,11 @@ def test_a_budget_report_is_read_grounded_and_checked() -> None:
             "income_total": q("3000.00", "| 收入总计 | 3,000.00 |"),
             "general_budget_appropriation_income": q("2880.50", "一、一般公共预算拨款收入 | 2,880.50"),
             "three_public_budget": q("42.30", "2018年“三公”经费预算数为42.30万元"),
+            "overseas_budget": q("10.00", "因公出国（境）费10.00万元"),
             "reception_budget": q("12.30", "公务接待费12.30万元"),
-            # the wrong line for this field: 10.00 is the 因公出国 amount
-            "vehicle_budget": q("10.00", "因公出国（境）费10.00万元"),
+            "vehicle_budget": q("20.00", "公务用车购置及运行费20.00万元"),
+            # the wrong line for this field: 12.30 is the 公务接待 amount
+            "procurement_total": q("12.30", "公务接待费12.30万元"),
         },
     }
     client = FakeLlmClient({section.id: [answer, answer, answer]})
@@ -72,9 +76,11 @@ def test_a_budget_report_is_read_grounded_and_checked() -> None:
         "key_figures.income_total": "3000.00",
         "key_figures.general_budget_appropriation_income": "2880.50",
         "key_figures.three_public_budget": "42.30",
+        "key_figures.overseas_budget": "10.00",
         "key_figures.reception_budget": "12.30",
+        "key_figures.vehicle_budget": "20.00",
     }
-    assert "公务用车" in result.dropped["key_figures.vehicle_budget"]
+    assert "采购" in result.dropped["key_figures.procurement_total"]
     values = answer_values(section, result.answer)
     figures = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("key_figures.")}
     merged = Budget.model_validate(
