@@ -61,8 +61,13 @@ def run_eval_command(args: argparse.Namespace) -> int:
                     f"{args.samples}: no samples found for --corpus {args.corpus} "
                     "(expected gold/<name>.json with pdf/ or scan/ beside, under samples/ or samples/real/)"
                 )
-            pipeline = _pipeline(args.backend)
-            results = run_eval(samples, pipeline)
+            endpoint = getattr(args, "endpoint", None)  # LLM (issue 12): a reader that knows the gold
+            if endpoint:
+                from extractor.eval.endpoint_eval import run_endpoint_eval
+
+                results = run_endpoint_eval(samples, args.backend, endpoint, args.out)
+            else:
+                results = run_eval(samples, _pipeline(args.backend))
             for r in results:
                 info.update({k: v for k, v in r.info.items() if k not in info})
             # --- LLM (issue 5): calls, tokens and cost are totals over the run, not the first sample's ---

@@ -89,7 +89,8 @@ def split_table(block: TableBlock, max_tokens: int) -> list[TableBlock]:
     return [TableBlock(table=_rows(table, header + rows), caption=block.caption) for rows in parts]
 
 
-def _segment_chunks(doc: LayoutDocument, index: int, segment: Segment, max_tokens: int) -> list[LayoutChunk]:
+def segment_chunks(doc: LayoutDocument, index: int, segment: Segment, max_tokens: int) -> list[LayoutChunk]:
+    """The chunks of one report (segment `index` of `doc`), in reading order."""
     chunks: list[LayoutChunk] = []
     section: list[Block] = []
     heading: str | None = None
@@ -132,4 +133,4 @@ def _segment_chunks(doc: LayoutDocument, index: int, segment: Segment, max_token
 
 def chunk_document(doc: LayoutDocument, *, max_tokens: int = 2000) -> list[LayoutChunk]:
     """Chunks of every report of a laid-out document, in reading order."""
-    return [c for i, seg in enumerate(find_segments(doc)) for c in _segment_chunks(doc, i, seg, max_tokens)]
+    return [c for i, seg in enumerate(find_segments(doc)) for c in segment_chunks(doc, i, seg, max_tokens)]

@@ -29,6 +29,11 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--backend", choices=["rules", "llm"], default="rules")
     p.add_argument(
+        "--endpoint",
+        choices=["perfect", "noisy"],
+        help="with --backend llm: a reader on 127.0.0.1 that knows the gold (ceiling; wrong values stopped)",
+    )
+    p.add_argument(
         "--variant", choices=["pdf", "scan"], action="append", help="repeatable; default: every variant"
     )
     p.add_argument("--only", action="append", help="only samples whose name starts with this (repeatable)")

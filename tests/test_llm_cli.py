@@ -10,6 +10,7 @@ import pytest
 from llm_server import ChatServer, Reply
 
 from extractor.cli import main
+from extractor.extract.llm.prompts import PROMPT_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = """2023年度某某县财政局部门决算
@@ -94,7 +95,7 @@ def test_eval_backend_llm_records_model_prompt_version_and_tokens(
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     info = report["info"]
     assert info["backend"] == "llm" and info["llm_model"] == "eval-model"
-    assert info["llm_prompt_version"] == "1"
+    assert info["llm_prompt_version"] == PROMPT_VERSION
     assert info["llm_calls"] == "3" and info["llm_total_tokens"] == "45"
     # The model said nothing, so the score is the rules' score: `sources` is not a scored field.
     assert not any(f["status"] == "extra" and "sources" in f["path"] for f in _fields(report))

@@ -3,11 +3,13 @@ chunks keep the page and box of every piece of text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from extractor.core.types import Cell, Heading, Paragraph, SourceSpan, Table, TableBlock
 from extractor.extract.llm.grounding import leaf_problem, numbers_in
-from extractor.extract.llm.sections import SECTIONS, Leaf, leaves
+from extractor.extract.llm.sections import SECTIONS, Leaf, assemble, leaves
 from extractor.render import build_chunk, text_chunk
 
 DOC = text_chunk(
@@ -73,25 +75,61 @@ def test_text_is_matched_without_whitespace() -> None:
     assert problem("预算执行不够精准", "一是预算编制不够精准。", "text", None) is not None
 
 
-def test_carried_down_labels_need_only_be_in_the_document() -> None:
-    chunk = text_chunk("| 产出指标（40分） | 数量指标 | 覆盖率 | 100% |\n|  |  | 完成率 | 95% |")
+def test_each_indicator_value_has_its_own_quote() -> None:
+    """In prose the target is in the goal sentence and the actual value in the completion
+    sentence: no single quote holds both, so each value is quoted (and checked) on its own."""
+    chunk = text_chunk(
+        "| 产出指标（40分） | 数量指标 | 覆盖率 | 100% |\n|  |  | 完成率 | 95% |\n"
+        "年度目标：培训基层人员不少于800人次。\n全年实际培训基层人员912人次，超额完成。\n"
+    )
     answer = {
         "indicators": [
             {
-                "level1": "产出指标",
-                "level2": "数量指标",
-                "name": "完成率",
-                "target": "95%",
-                "quote": "完成率 | 95%",
-            }
+                "level1": {"value": "产出指标", "quote": "产出指标（40分）"},
+                "level2": {"value": "数量指标", "quote": "数量指标"},
+                "name": {"value": "完成率", "quote": "完成率 | 95%"},
+                "target": {"value": "95%", "quote": "完成率 | 95%"},
+            },
+            {
+                "name": {"value": "培训基层人员", "quote": "培训基层人员不少于800人次"},
+                "target": {"value": "不少于800人次", "quote": "年度目标：培训基层人员不少于800人次。"},
+                "actual": {"value": "912人次", "quote": "全年实际培训基层人员912人次，超额完成。"},
+            },
         ]
     }
     found = leaves(SECTIONS["project_self_eval.indicators"], answer)
-    assert [(f.path, f.in_chunk_only) for f in found][:2] == [
-        ("indicators[0].level1", True),
-        ("indicators[0].level2", True),
+    assert [f.path for f in found] == [
+        "indicators[0].level1",
+        "indicators[0].level2",
+        "indicators[0].name",
+        "indicators[0].target",
+        "indicators[1].name",
+        "indicators[1].target",
+        "indicators[1].actual",
     ]
-    assert [leaf_problem(f, chunk) for f in found] == [None] * 4
+    assert {f.field for f in found} == {"indicators"}
+    assert [leaf_problem(f, chunk) for f in found] == [None] * 7
+    # an actual value quoted from the goal sentence is refused on its own, the rest of the row stands
+    wrong = answer["indicators"][1] | {
+        "actual": {"value": "912人次", "quote": "年度目标：培训基层人员不少于800人次。"}
+    }
+    found = leaves(SECTIONS["project_self_eval.indicators"], {"indicators": [wrong]})
+    assert [bool(leaf_problem(f, chunk)) for f in found] == [False, False, True]
+
+
+def test_assemble_keeps_only_the_accepted_values() -> None:
+    section = SECTIONS["project_self_eval.indicators"]
+    answer = {
+        "indicators": [
+            {"name": {"value": "完成率", "quote": "完成率"}, "target": {"value": "95%", "quote": "95%"}},
+            {"name": {"value": "覆盖率", "quote": "覆盖率"}, "actual": {"value": "99%", "quote": "99%"}},
+        ]
+    }
+    found = leaves(section, answer)
+    kept = [f for f in found if f.path != "indicators[0].target" and f.path != "indicators[1].name"]
+    # a row whose name was refused is dropped whole: the name says which indicator the values belong to
+    assert assemble(section, kept) == {"indicators": [{"name": {"value": "完成率", "quote": "完成率"}}]}
+    assert assemble(section, found) == answer
 
 
 def test_chunks_map_quotes_to_pages_and_boxes() -> None:
@@ -127,3 +165,53 @@ def test_chunks_map_quotes_to_pages_and_boxes() -> None:
     assert second_line and second_line.page == 3 and second_line.bbox == (0, 0, 100, 10)
     assert chunk.locate("比上年减少") is None
     assert not build_chunk(blocks, limit=1000).truncated and build_chunk(blocks * 200, limit=1000).truncated
+
+
+def _table_chunk(title: str, rows: list[list[str]]) -> Any:
+    cells = tuple(
+        Cell(row=r, col=c, text=text, page=1) for r, row in enumerate(rows) for c, text in enumerate(row)
+    )
+    table = Table(n_rows=len(rows), n_cols=len(rows[0]), cells=cells, pages=(1,))
+    heading = Heading(level=2, text=title, span=SourceSpan(page=1, bbox=None, text=title))
+    return build_chunk([heading, TableBlock(table=table)])
+
+
+def _figure(path: str, value: str, quote: str) -> Leaf:
+    section = SECTIONS["final_account.key_figures"]
+    answer: dict[str, Any] = {"key_figures": {path: {"value": value, "quote": quote}}}
+    (leaf,) = leaves(section, answer)
+    return leaf
+
+
+def test_a_number_must_sit_under_its_fields_labels() -> None:
+    chunk = _table_chunk(
+        "一般公共预算财政拨款基本支出决算表",
+        [
+            ["人员经费", "", "公用经费", ""],
+            ["科目名称", "决算数", "科目名称", "决算数"],
+            ["人员经费合计", "872.14", "公用经费合计", "97.99"],
+        ],
+    )
+    quote = "| 人员经费合计 | 872.14 | 公用经费合计 | 97.99 |"
+    assert leaf_problem(_figure("personnel_expenses", "872.14", quote), chunk) is None
+    assert leaf_problem(_figure("public_expenses", "97.99", quote), chunk) is None
+    # the row labels name 公用经费: the title's 基本支出 does not make 97.99 the basic expenditure
+    problem = leaf_problem(_figure("basic_expenditure", "97.99", quote), chunk)
+    assert problem and "not printed under a label of this field" in problem
+    # the left label, not any label of the row: 872.14 is not the 公用经费
+    assert leaf_problem(_figure("public_expenses", "872.14", quote), chunk)
+
+
+def test_a_table_title_labels_a_total_row() -> None:
+    chunk = _table_chunk("“三公”经费支出决算表", [["项目", "预算数", "决算数"], ["合计", "9.00", "6.22"]])
+    assert leaf_problem(_figure("three_public_actual", "6.22", "| 合计 | 9.00 | 6.22 |"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "9.00", "| 合计 | 9.00 | 6.22 |"), chunk) is None
+    # budget and actual are told apart by the column
+    assert leaf_problem(_figure("three_public_budget", "6.22", "| 合计 | 9.00 | 6.22 |"), chunk)
+
+
+def test_a_prose_number_is_labelled_by_its_clause_and_its_sentences_topic() -> None:
+    chunk = text_chunk("“三公”经费财政拨款支出预算为9.00万元，支出决算为6.22万元，完成预算的69.11%。\n")
+    assert leaf_problem(_figure("three_public_actual", "6.22", "支出决算为6.22万元"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "9.00", "支出预算为9.00万元"), chunk) is None
+    assert leaf_problem(_figure("three_public_budget", "6.22", "支出决算为6.22万元"), chunk)

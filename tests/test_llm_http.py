@@ -311,9 +311,21 @@ def test_a_quote_not_in_the_source_is_reasked(server: ChatServer, config: LlmCon
     assert "«退休人员7人» does not occur in the document" in server.bodies()[1]["messages"][-1]["content"]
 
 
-def test_retries_run_out_with_every_attempt(server: ChatServer, config: LlmConfig, tmp_path: Path) -> None:
+def test_retries_run_out_and_the_value_is_dropped_with_its_reason(
+    server: ChatServer, config: LlmConfig, tmp_path: Path
+) -> None:
     chunk = chunk_of(layout(tmp_path, OVERALL_TXT))
     server.script("OverallSelfEvalScalars", *[Reply({"retired_staff": q("7", "退休人员7人")})] * 3)
+    result = ask("overall_self_eval.scalars", chunk, config)
+    assert values(result) == {}
+    assert len(result.attempts) == 3 and all(a.problems for a in result.attempts)
+    assert "«退休人员7人» does not occur in the document" in result.dropped["retired_staff"]
+    assert result.usage.calls == 3 and result.usage.total_tokens == 360
+
+
+def test_no_usable_answer_in_any_attempt(server: ChatServer, config: LlmConfig, tmp_path: Path) -> None:
+    chunk = chunk_of(layout(tmp_path, OVERALL_TXT))
+    server.script("OverallSelfEvalScalars", *[Reply('{"retired_staff": ')] * 3)
     with pytest.raises(LlmExtractionError) as caught:
         ask("overall_self_eval.scalars", chunk, config)
     error = caught.value

@@ -25,6 +25,7 @@ TEXT = """2023年度某某县财政局部门决算
 本年收入合计\t1,250.50\t本年支出合计\t1,230.00
 二、部门决算情况说明
 2023年度收入合计1250.50万元，支出合计1230.00万元。机关运行经费支出98.76万元。
+附注：经审计调整后的支出合计为1,180.00万元。
 """
 KEY = "final_account.key_figures"
 
@@ -38,7 +39,7 @@ ANSWER = {
         "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
         "general_budget_appropriation_income": q("1200.50", "一、财政拨款收入（一般公共预算） | 1,200.50"),
         "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
-        "expenditure_total": q("1180.00", "一般公共服务支出 | 1,180.00"),  # the wrong line: disagrees
+        "expenditure_total": q("1180.00", "经审计调整后的支出合计为1,180.00万元"),  # disagrees with the rules
     }
 }
 
@@ -126,7 +127,7 @@ def test_verify_keeps_the_rules_and_reports_disagreements(doc: LayoutDocument) -
         "1180.00",
         "1230.00",
     )
-    assert wrong.evidence["key_figures.expenditure_total"].text == "一般公共服务支出 | 1,180.00"
+    assert wrong.evidence["key_figures.expenditure_total"].text == "经审计调整后的支出合计为1,180.00万元"
     assert "kept the rules' value" in wrong.message
     assert sources(result)["key_figures.income_total"] == "both"
 
@@ -140,7 +141,20 @@ def test_full_lets_the_model_win(doc: LayoutDocument) -> None:
     assert src["department"] == "rules"  # the model said nothing about it: the rules' value stays
     (finding,) = [f for f in result.findings if f.check == "llm.disagreement"]
     assert "took the model's value" in finding.message
-    assert result.reports[0].evidence["key_figures.expenditure_total"].text == "一般公共服务支出 | 1,180.00"
+    assert (
+        result.reports[0].evidence["key_figures.expenditure_total"].text
+        == "经审计调整后的支出合计为1,180.00万元"
+    )
+
+
+def test_a_number_from_the_wrong_row_is_refused(doc: LayoutDocument) -> None:
+    """A printed number quoted from the row of another field (here 一般公共服务支出 for 支出合计) is refused."""
+    wrong = {"key_figures": {"expenditure_total": q("1180.00", "一、一般公共服务支出 | 1,180.00")}}
+    client = FakeLlmClient({KEY: [wrong, wrong, wrong]})
+    result = merged(doc, "full", client)
+    assert figures(result)["expenditure_total"] == Decimal("1230.00")  # the rules' value stays
+    (dropped,) = [f for f in result.findings if f.check == "llm.dropped"]
+    assert "not printed under a label of this field" in dropped.message and "支出合计" in dropped.message
 
 
 def test_a_failed_section_is_left_to_the_rules(tmp_path: Path) -> None:
@@ -172,7 +186,68 @@ def test_an_ungrounded_answer_never_reaches_the_report(doc: LayoutDocument) -> N
     result = merged(doc, "full", client)
     assert "carryover_end" not in figures(result)
     assert len(client.history) == 3  # the first answer and two re-asks, then given up
-    assert [f.check for f in result.findings if f.check.startswith("llm.")] == ["llm.failed"]
+    (dropped,) = [f for f in result.findings if f.check.startswith("llm.")]
+    assert dropped.check == "llm.dropped" and dropped.fields == ["key_figures.carryover_end"]
+    assert "does not occur in the document" in dropped.message
+    assert sources(result)["key_figures.carryover_end"].startswith(
+        "dropped: key_figures.carryover_end: the quote"
+    )
+
+
+def test_one_bad_value_does_not_sink_the_section(doc: LayoutDocument) -> None:
+    """Grounded values are kept from the first answer; only the bad one is asked again, then dropped."""
+    first = {
+        "key_figures": {
+            "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
+            "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
+            "carryover_end": q("77.00", "年末结转和结余 77.00"),  # not in the document
+        }
+    }
+    # the re-asks drop the good values (only rejected ones are read from them) and keep misquoting
+    again = {
+        "key_figures": {"carryover_end": q("77.00", "年末结转和结余 77.00"), "income_total": q("1.00", "x")}
+    }
+    client = FakeLlmClient({KEY: [first, again, again]})
+    result = merged(doc, "full", client)
+    assert figures(result)["income_total"] == Decimal("1250.50")
+    assert figures(result)["operating_funds"] == Decimal("98.76")
+    assert "carryover_end" not in figures(result)
+    src = sources(result)
+    assert src["key_figures.income_total"] == "both" and src["key_figures.operating_funds"] == "both"
+    assert [f.fields for f in result.findings if f.check == "llm.dropped"] == [["key_figures.carryover_end"]]
+    reask = client.history[1].messages[-1].content
+    assert "carryover_end" in reask and "key_figures.income_total" in reask  # listed as accepted
+    assert "本年收入合计" not in reask.split("accepted")[0]  # and not among the rejected
+
+
+def test_a_value_a_checker_refuses_is_dropped_alone(tmp_path: Path) -> None:
+    path = tmp_path / "overall.txt"
+    path.write_text(
+        "2023年度某某局部门整体支出绩效自评报告\n全年预算数120万元，全年执行数96万元，执行率90%。退休人员6人。\n",
+        encoding="utf-8",
+    )
+    doc = layout_file(path, ExtractOptions(), {})
+    answer = {
+        "adjusted_budget": q("120", "全年预算数120万元"),
+        "executed_amount": q("96", "全年执行数96万元"),
+        "execution_rate": q("90", "执行率90%"),  # printed, but 96 / 120 is 80%
+        "retired_staff": q("6", "退休人员6人"),
+    }
+    client = FakeLlmClient(
+        {
+            "overall_self_eval.scalars": [answer, answer, answer],
+            "overall_self_eval.items": [{"problems": [], "measures": []}],
+            "overall_self_eval.indicators": [{"indicators": []}],
+        }
+    )
+    reports, narratives = extract_rules_with_narratives(doc)
+    config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, concurrency=1)
+    result = merge_llm(doc, reports, narratives, mode="fill", config=config, client=client)
+    report = result.reports[0].model_dump()
+    assert str(report["retired_staff"]) == "6"
+    dropped = {next(iter(f.fields)) for f in result.findings if f.check == "llm.dropped"}
+    assert "retired_staff" not in dropped and dropped  # the values in the failing check, not the others
+    assert all("rate.execution" in f.message for f in result.findings if f.check == "llm.dropped")
 
 
 def test_off_leaves_the_result_as_it_was(tmp_path: Path) -> None:

@@ -37,9 +37,6 @@ ENV_MODEL = "EXTRACTOR_LLM_MODEL"
 ENV_API_KEY = "EXTRACTOR_LLM_API_KEY"
 ENV_CONFIG = "EXTRACTOR_LLM_CONFIG"
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-"""The source checkout (prompts/ and samples/gold/ live there; the package is installed editable)."""
-
 
 def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -73,10 +70,19 @@ class LlmConfig(BaseModel):
     temperature: float = Field(default=0.0, ge=0)
     cache_dir: Path | None = Field(default_factory=_default_cache_dir)
     """On-disk answer cache; None turns it off."""
-    prompts_dir: Path = REPO_ROOT / "prompts"
-    examples_dir: Path | None = REPO_ROOT / "samples" / "gold"
-    """Gold files few-shot examples are taken from (never the file being extracted); None: no examples."""
-    max_chunk_chars: int = Field(default=60000, ge=1000)
+    prompts_dir: Path | None = None
+    """A folder of *.j2 templates; None: the packaged ones (`extractor.prompts`)."""
+    examples_dir: Path | None = None
+    """A folder of gold files to take few-shot examples from (never the file being extracted);
+    None: the packaged examples (`extractor.prompts/examples.json`)."""
+    few_shot: bool = True
+    """False: no example in the prompts."""
+    token_parameter: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    """How the output cap is sent: OpenAI's reasoning models (o1, o3, gpt-5 …) refuse `max_tokens`
+    and require `max_completion_tokens`."""
+    max_context_tokens: int = Field(default=24000, ge=500)
+    """Tokens of document text one request may carry (estimated, `extractor.chunk.estimate_tokens`);
+    a longer report is sent as the chunks that concern each section."""
     input_price: Decimal | None = None
     """Price per million prompt tokens, for cost accounting (None: cost not reported)."""
     output_price: Decimal | None = None

@@ -1,18 +1,23 @@
-"""The one retry loop: prepare → call → parse and validate → re-ask with the reason.
+"""The one retry loop, value by value: prepare → call → parse → judge each value → re-ask for the rejected.
 
-An answer is accepted when it fits the section's response model, every value is
-grounded in the chunk (`grounding`), the values make a valid report, and the
-checkers find no new error among them. Otherwise the model is shown its answer and
-told exactly what is wrong, up to `config.max_retries` times. A checker failure
-that persists on the last attempt is accepted (documents do print inconsistent
-numbers; the checker will report it); anything else raises `LlmExtractionError`
-with every attempt and the tokens spent.
+Each value of an answer is judged on its own: it is kept when it is grounded in the
+chunk (`grounding`), fits the report model, and adds no new checker error. Kept values
+stay kept; only the rejected ones are re-asked (the model is shown its answer and told
+exactly what is wrong), up to `config.max_retries` times. A value still rejected then is
+dropped, with the reason, in `SectionResult.dropped` — one misquoted figure no longer
+sinks the other 31. Only when no attempt gave a usable answer at all does the section
+fail (`LlmExtractionError`, with every attempt and the tokens spent).
+
+Rows of a list keep their index across attempts: a later answer's row is read only
+where it names the same indicator as the row kept before (a model that reorders rows
+cannot mix two indicators' values).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,16 +38,26 @@ from extractor.extract.llm.client import (
     Usage,
 )
 from extractor.extract.llm.config import LlmConfig
-from extractor.extract.llm.grounding import grounding_problems
+from extractor.extract.llm.grounding import leaf_problem
 from extractor.extract.llm.prompts import PROMPT_VERSION, render_messages, render_reask
-from extractor.extract.llm.sections import Leaf, Section, leaves
+from extractor.extract.llm.sections import Leaf, Section, assemble, leaves
 from extractor.render import Chunk
 
 log = logging.getLogger(__name__)
 
-Verdict = tuple[list[str], list[str]]
-"""(problems that must be fixed, checker failures that may stand on the last attempt)."""
-Check = Callable[[dict[str, Any], list[Leaf]], Verdict]
+
+@dataclass(frozen=True)
+class Objection:
+    """Why some values cannot be kept: `paths` are report paths (`key_figures.income_total`,
+    `indicators[2].score`, or a whole field such as `indicators`)."""
+
+    paths: tuple[str, ...]
+    message: str
+
+
+Check = Callable[[dict[str, Any], Sequence[Leaf]], list[Objection]]
+"""Candidate answer (only kept and candidate values) → objections: values the report model
+refuses, and new checker errors among them."""
 
 
 @dataclass(frozen=True)
@@ -55,22 +70,26 @@ class SectionTask:
     """The report's tables print 元 (amounts quoted from them may be converted)."""
     check: Check | None = None
     """Validates an answer's values in the report and runs the checkers on them."""
+    corroborated: Callable[[Leaf], bool] | None = None
+    """Whether the rules read the same value: a checker failure does not blame a value two
+    independent readers agree on (the document itself may be inconsistent)."""
 
 
 @dataclass(frozen=True)
 class SectionResult:
     section: Section
     answer: dict[str, Any]
+    """The kept values only, in the response model's JSON shape."""
     leaves: tuple[Leaf, ...]
     evidence: dict[str, SourceSpan]
     attempts: tuple[Attempt, ...] = ()
     usage: Usage = field(default_factory=Usage)
     from_cache: bool = False
-    unresolved: tuple[str, ...] = ()
-    """Checker failures the model kept on its last attempt."""
+    dropped: dict[str, str] = field(default_factory=dict)
+    """Values the model gave that were never accepted: path → the last reason."""
 
 
-def _evidence(found: list[Leaf], chunk: Chunk) -> dict[str, SourceSpan]:
+def _evidence(found: Sequence[Leaf], chunk: Chunk) -> dict[str, SourceSpan]:
     out: dict[str, SourceSpan] = {}
     for leaf in found:
         span = chunk.locate(leaf.quote)
@@ -79,27 +98,127 @@ def _evidence(found: list[Leaf], chunk: Chunk) -> dict[str, SourceSpan]:
     return out
 
 
-def _judge(
-    task: SectionTask, response: LlmResponse, last: bool
-) -> tuple[list[str], list[str], dict[str, Any]]:
-    """(problems to re-ask with, checker failures accepted, the parsed answer)."""
+def _row(path: str) -> str | None:
+    """`indicators[3].target` → `indicators[3]` (None for a scalar)."""
+    head, sep, rest = path.partition("[")
+    return f"{head}[{rest.partition(']')[0]}]" if sep else None
+
+
+def _implicates(leaf: Leaf, paths: Sequence[str]) -> bool:
+    row = _row(leaf.path)
+    for p in paths:
+        if (
+            p in (leaf.path, leaf.field, row)
+            or leaf.path.startswith(p + ".")
+            or leaf.path.startswith(p + "[")
+        ):
+            return True
+    return False
+
+
+class _Judge:
+    """What is kept so far, every value offered for what is not, and why each was last rejected.
+
+    A value not kept yet is judged on every attempt from all its offers, newest first: a
+    weight first refused because its row's name was misread is kept once the name is
+    (it is then checked against the kept name), and one refused by a checker because of
+    another value may pass once that value is fixed.
+    """
+
+    def __init__(self, task: SectionTask) -> None:
+        self.task = task
+        self.kept: dict[str, Leaf] = {}
+        self.offers: dict[str, list[Leaf]] = {}
+        self.rejected: dict[str, str] = {}
+
+    def _fresh(self, found: list[Leaf]) -> list[Leaf]:
+        """The answer's values not kept yet, skipping rows that now name another indicator."""
+        names = {(_row(p) or p): leaf.value for p, leaf in self.kept.items() if p.endswith("].name")}
+        texts = {
+            leaf.value for leaf in self.kept.values() if leaf.kind == "text" and _row(leaf.path) == leaf.path
+        }
+        new_names = {_row(leaf.path): leaf.value for leaf in found if leaf.path.endswith("].name")}
+        out = []
+        for leaf in found:
+            if leaf.path in self.kept:
+                continue
+            row = _row(leaf.path)
+            if row is not None and row in names and new_names.get(row) != names[row]:
+                continue
+            if row == leaf.path and leaf.value in texts:  # an item already kept at another index
+                continue
+            out.append(leaf)
+        return out
+
+    def _named(self, leaf: Leaf, chosen: dict[str, Leaf]) -> Leaf:
+        """An indicator's value checked against its row's kept (or now accepted) name."""
+        row = _row(leaf.path)
+        if row is None or leaf.row is None:
+            return leaf
+        name = self.kept.get(f"{row}.name") or chosen.get(f"{row}.name")
+        if name is None or name.value == leaf.row:
+            return leaf
+        labels = ((name.value,), *leaf.labels[1:]) if leaf.labels else ()
+        return dataclasses.replace(leaf, row=name.value, labels=labels)
+
+    def judge(self, answer: dict[str, Any]) -> list[str]:
+        """Keep what passes; return the problems to re-ask with."""
+        section, task = self.task.section, self.task
+        for leaf in self._fresh(leaves(section, answer)):
+            self.offers.setdefault(leaf.path, []).append(leaf)
+        problems: dict[str, str] = {}
+        chosen: dict[str, Leaf] = {}
+        pending = [p for p in self.offers if p not in self.kept]
+        for path in sorted(pending, key=lambda p: not p.endswith("].name")):  # names first
+            first: str | None = None
+            for offer in reversed(self.offers[path]):
+                leaf = self._named(offer, chosen)
+                problem = leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables)
+                if problem is None:
+                    chosen[path] = leaf
+                    break
+                first = first or problem
+            else:
+                problems[path] = str(first)
+        candidates = list(chosen.values())
+        if task.check is not None and candidates:
+            trial = [*self.kept.values(), *candidates]
+            agreed = task.corroborated or (lambda leaf: False)
+            for objection in task.check(assemble(section, trial), trial):
+                # only the values the objection names, and not those the rules read alike: a check
+                # failing on a blank (missing) value, or on the document's own numbers, blames none
+                for leaf in [c for c in candidates if _implicates(c, objection.paths) and not agreed(c)]:
+                    problems.setdefault(leaf.path, f"{leaf.path}: {objection.message}")
+        for leaf in candidates:
+            if leaf.path not in problems:
+                self.kept[leaf.path] = leaf
+                self.rejected.pop(leaf.path, None)
+        self.rejected.update(problems)
+        return list(problems.values())
+
+    def result(self, attempts: list[Attempt], usage: Usage) -> SectionResult:
+        kept = list(self.kept.values())
+        return SectionResult(
+            section=self.task.section,
+            answer=assemble(self.task.section, kept),
+            leaves=tuple(kept),
+            evidence=_evidence(kept, self.task.chunk),
+            attempts=tuple(attempts),
+            usage=usage,
+            dropped={p: r for p, r in self.rejected.items() if p not in self.kept},
+        )
+
+
+def _parse(task: SectionTask, response: LlmResponse) -> tuple[dict[str, Any] | None, str | None]:
+    """(the answer as the response model dumps it, or why the whole answer is unusable)."""
     if response.data is None:
         reason = response.error or "no answer"
-        return [f"the answer is not valid JSON of the required structure: {reason}"], [], {}
+        return None, f"the answer is not valid JSON of the required structure: {reason}"
     try:
         answer = task.section.response_model.model_validate(response.data).model_dump(mode="json")
     except ValidationError as exc:
-        return [f"the answer does not fit the required structure: {exc}"], [], {}
-    found = leaves(task.section, answer)
-    problems = grounding_problems(found, task.chunk, yuan_tables=task.yuan_tables)
-    if problems or task.check is None:
-        return problems, [], answer
-    hard, checks = task.check(answer, found)
-    if hard:
-        return hard, [], answer
-    if checks and not last:
-        return [f"a checker found an inconsistency: {c}; re-read the numbers" for c in checks], [], answer
-    return [], checks, answer
+        return None, f"the answer does not fit the required structure: {exc}"
+    return answer, None
 
 
 def _from_cache(task: SectionTask, cache: AnswerCache, key: str) -> SectionResult | None:
@@ -111,8 +230,9 @@ def _from_cache(task: SectionTask, cache: AnswerCache, key: str) -> SectionResul
     except ValidationError:
         return None
     found = leaves(task.section, answer)
-    if grounding_problems(found, task.chunk, yuan_tables=task.yuan_tables):
+    if any(leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables) for leaf in found):
         return None
+    dropped = entry.get("dropped")
     return SectionResult(
         section=task.section,
         answer=answer,
@@ -120,6 +240,7 @@ def _from_cache(task: SectionTask, cache: AnswerCache, key: str) -> SectionResul
         evidence=_evidence(found, task.chunk),
         usage=Usage(cache_hits=1),
         from_cache=True,
+        dropped={str(k): str(v) for k, v in dropped.items()} if isinstance(dropped, dict) else {},
     )
 
 
@@ -147,13 +268,20 @@ def extract_section(
             prompts_dir=config.prompts_dir,
             examples_dir=config.examples_dir,
             exclude=task.exclude,
+            few_shot=config.few_shot,
         )
     )
+    judge = _Judge(task)
     attempts: list[Attempt] = []
     total = Usage()
+    usable = False
     tries = config.max_retries + 1
     for number in range(1, tries + 1):
         if budget.exhausted():
+            if usable:
+                for path in judge.rejected:
+                    judge.rejected[path] += " (the token budget ran out before it was asked again)"
+                return judge.result(attempts, total)
             raise LlmBudgetExhausted(
                 f"{section.id}: the token budget ({budget.limit}) ran out", attempts=attempts, usage=total
             )
@@ -169,10 +297,19 @@ def extract_section(
         except LlmCallError as exc:
             total += exc.usage
             budget.add(exc.usage)
+            if usable:
+                for path in judge.rejected:
+                    judge.rejected[path] += f" (not asked again: {exc})"
+                return judge.result(attempts, total)
             raise LlmExtractionError(f"{section.id}: {exc}", attempts=attempts, usage=total) from exc
         total += response.usage
         budget.add(response.usage)
-        problems, unresolved, answer = _judge(task, response, last=number == tries)
+        answer, unusable = _parse(task, response)
+        if answer is not None:
+            usable = True
+            problems = judge.judge(answer)
+        else:
+            problems = [str(unusable)]
         attempts.append(
             Attempt(
                 number=number,
@@ -183,32 +320,31 @@ def extract_section(
             )
         )
         if not problems:
-            if cache is not None:
-                cache.put(
-                    key,
-                    {
-                        "section": section.id,
-                        "model": client.model,
-                        "prompt_version": PROMPT_VERSION,
-                        "answer": answer,
-                    },
-                )
-            found = leaves(section, answer)
-            return SectionResult(
-                section=section,
-                answer=answer,
-                leaves=tuple(found),
-                evidence=_evidence(found, task.chunk),
-                attempts=tuple(attempts),
-                usage=total,
-                unresolved=tuple(unresolved),
-            )
-        log.info("%s: attempt %d rejected: %s", section.id, number, "; ".join(problems[:3]))
+            break
+        log.info(
+            "%s: attempt %d: %d rejected: %s", section.id, number, len(problems), "; ".join(problems[:3])
+        )
+        if number == tries:
+            break
         messages.append(ChatMessage(role="assistant", content=response.raw or "(no answer)"))
-        messages.append(render_reask(problems[:30], prompts_dir=config.prompts_dir))
-    reasons = "; ".join(attempts[-1].problems[:3])
-    raise LlmExtractionError(
-        f"{section.id}: no acceptable answer in {len(attempts)} attempts (last: {reasons})",
-        attempts=attempts,
-        usage=total,
-    )
+        messages.append(render_reask(problems[:30], kept=sorted(judge.kept), prompts_dir=config.prompts_dir))
+    if not usable:
+        reasons = "; ".join(attempts[-1].problems[:3])
+        raise LlmExtractionError(
+            f"{section.id}: no usable answer in {len(attempts)} attempts (last: {reasons})",
+            attempts=attempts,
+            usage=total,
+        )
+    result = judge.result(attempts, total)
+    if cache is not None:
+        cache.put(
+            key,
+            {
+                "section": section.id,
+                "model": client.model,
+                "prompt_version": PROMPT_VERSION,
+                "answer": result.answer,
+                "dropped": result.dropped,
+            },
+        )
+    return result

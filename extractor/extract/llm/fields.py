@@ -45,6 +45,30 @@ DESCRIPTIONS: dict[str, str] = {
     "key_figures.initial_budget": "财政拨款支出 年初预算数 (narrative)",
     "key_figures.operating_funds": "机关运行经费",
     "key_figures.procurement_total": "政府采购支出总额",
+    # budget (部门预算 / 单位预算, REPORT_FORMAT v1.1): the 预算数 of the current year
+    "budget:unit": "金额单位 printed on the budget tables: 万元 or 元",
+    "budget:key_figures.income_total": "收入总计 / 本年收入合计 (收支总表, income side)",
+    "budget:key_figures.expenditure_total": "支出总计 / 本年支出合计 (收支总表, expenditure side)",
+    "budget:key_figures.fiscal_appropriation_income": "财政拨款收入 (一般公共预算 + 政府性基金 + 国有资本经营)",
+    "budget:key_figures.general_budget_appropriation_income": "一般公共预算（财政）拨款收入",
+    "budget:key_figures.gov_fund_appropriation_income": "政府性基金预算（财政）拨款收入",
+    "budget:key_figures.state_capital_appropriation_income": "国有资本经营预算（财政）拨款收入",
+    "budget:key_figures.business_income": "事业收入",
+    "budget:key_figures.operating_income": "事业单位经营收入",
+    "budget:key_figures.other_income": "其他收入",
+    "budget:key_figures.carryover": "上年结转（结余）",
+    "budget:key_figures.basic_expenditure": "基本支出 (支出预算总表 / 一般公共预算支出 合计)",
+    "budget:key_figures.project_expenditure": "项目支出",
+    "budget:key_figures.personnel_expenses": "人员经费 (工资福利支出 + 对个人和家庭的补助)",
+    "budget:key_figures.public_expenses": "公用经费 (商品和服务支出 …)",
+    "budget:key_figures.three_public_budget": "“三公”经费 预算数 合计",
+    "budget:key_figures.overseas_budget": "因公出国（境）费 预算数",
+    "budget:key_figures.reception_budget": "公务接待费 预算数",
+    "budget:key_figures.vehicle_budget": "公务用车购置及运行费 预算数",
+    "budget:key_figures.vehicle_purchase_budget": "公务用车购置费 预算数",
+    "budget:key_figures.vehicle_operation_budget": "公务用车运行（维护）费 预算数",
+    "budget:key_figures.operating_funds": "机关运行经费 预算",
+    "budget:key_figures.procurement_total": "政府采购预算 总额",
     # overall_self_eval
     "authorized_staff": "编制数 (people)",
     "actual_staff": "实有（在职）人数 (people)",
@@ -132,3 +156,17 @@ def unit_of(path: str) -> str:
     if leaf in COUNT_FIELDS:
         return "个"
     return "万元"
+
+
+def labels_of(kind: str, path: str) -> tuple[tuple[str, ...], ...]:
+    """The label groups a number for `path` must be printed under (`vocab.llm_labels`); () for none."""
+    from extractor.vocab.llm_labels import FIELD_LABELS
+
+    return FIELD_LABELS.get(f"{kind}:{path}") or FIELD_LABELS.get(path) or ()
+
+
+def indicator_column(key: str) -> tuple[str, ...]:
+    """The header words of an indicator's weight / score column (`vocab.llm_labels`); () for others."""
+    from extractor.vocab.llm_labels import INDICATOR_COLUMNS
+
+    return INDICATOR_COLUMNS.get(key, ())

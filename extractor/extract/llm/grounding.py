@@ -6,21 +6,32 @@ A value passes when
 3. the value occurs in its quote: a number as one of the quote's numbers once
    thousands separators are removed, with the printed precision (an amount may also
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
-   a date as 2023年3月15日 or 2023-03-15; text as a substring.
+   a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
+4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
+   weight and score: in the row of its name, under a 分值 / 得分 header; its other values,
+   when quoted from a table: from the row of its name): the header above it in its column, the
+   label left of it, the table's title, or in prose its clause (`Chunk.label_context`),
+   so a real number taken from the wrong row, column or sentence is refused;
+5. a text field is not a bare number.
 Each failure is a sentence the model is re-asked with.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
+from extractor.extract.llm.fields import indicator_column
 from extractor.extract.llm.sections import Leaf
 from extractor.render import Chunk, normalise
 
+_ROW_VALUES = frozenset({"target", "actual", "note"})
+"""An indicator's own values (its level1 / level2 labels are carried down from merged cells above)."""
+_BARE_NUMBER = re.compile(r"^[\d\s.,，%％\-]+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -58,6 +69,8 @@ def format_problem(leaf: Leaf) -> str | None:
         )
     if leaf.kind == "int" and not _INT.match(value):
         return f"{leaf.path}: {value!r} is not a whole number; write it like 2022"
+    if leaf.kind == "int" and leaf.path.endswith("year") and not 1949 <= int(value) <= 2100:
+        return f"{leaf.path}: {value} is not a year; write the year the report is about, like 2022"
     if leaf.kind == "date":
         try:
             dt.date.fromisoformat(value)
@@ -82,6 +95,54 @@ def _number_in_quote(value: str, quote: str, yuan: bool) -> tuple[bool, str | No
     if yuan and any(number.scaleb(-4) == wanted for number in values):
         return True, None
     return False, None
+
+
+def _cells(text: str) -> str:
+    """Normalised, with cell borders kept: a text value may not run from one cell into the next."""
+    return "|".join(normalise(part) for part in unicodedata.normalize("NFKC", text).split("|"))
+
+
+def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
+    value = leaf.value.strip()
+    if leaf.kind in ("number", "int"):
+        return lambda text: _number_in_quote(value, text, yuan)[0]
+    return lambda text: normalise(value) in normalise(text)
+
+
+def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
+    """Why the text labelling the value does not name its field (None: it does, or no labels apply).
+
+    A table's title labels every cell (and a sentence's subject every clause), so it names the
+    field only where the value's own labels name no other field of the section (公用经费合计
+    under a 基本支出决算表 title is not 基本支出), and it never qualifies it (预算 / 决算).
+    """
+    if not leaf.labels:
+        return None
+    whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
+    places = chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row)
+    missing: tuple[str, ...] = ()
+    for own_text, loose_text in places:
+        own, loose = normalise(own_text), normalise(loose_text)
+        rival = any(normalise(r) in own for r in leaf.rivals)
+        for index, group in enumerate(leaf.labels):
+            words = [normalise(word) for word in group]
+            if any(word in own for word in words):
+                continue
+            if (
+                index == 0
+                and not (rival and not any(w in own for w in words))
+                and any(w in loose for w in words)
+            ):
+                continue
+            missing = missing or group
+            break
+        else:
+            return None  # one place where the quote prints the value under its labels
+    return (
+        f"{leaf.path}: {leaf.value} is not printed under a label of this field "
+        f"(expected {' / '.join(missing)} in its row, its column's header or its sentence); "
+        "quote the row or sentence that states this field"
+    )
 
 
 def _date_in_quote(value: str, quote: str) -> bool:
@@ -110,15 +171,11 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
             "copy the text exactly as it is printed, or give null"
         )
     value = leaf.value.strip()
-    if leaf.in_chunk_only:
-        if not chunk.contains(value):
-            return f"{leaf.path}: {_show(value)} does not occur in the document"
-        return None
     if leaf.kind in ("number", "int"):
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
         found, hint = _number_in_quote(value, leaf.quote, yuan)
         if found:
-            return None
+            return label_problem(leaf, chunk, yuan)
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
             f" ({hint})" if hint else ""
         )
@@ -126,8 +183,20 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
         if _date_in_quote(value, leaf.quote):
             return None
         return f"{leaf.path}: the date {value} is not the date printed in its quote {_show(leaf.quote)}"
-    if normalise(value) not in normalise(leaf.quote):
+    if normalise(value) not in _cells(leaf.quote):
         return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
+    if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_VALUES:
+        rows = chunk.table_rows(leaf.quote, _holds(leaf, False))
+        if rows and not any(normalise(leaf.row) in normalise("".join(cells)) for cells in rows):
+            return (
+                f"{leaf.path}: {_show(value)} is quoted from a table row that is not the row of "
+                f"{_show(leaf.row)}; quote that indicator's row"
+            )
+        column = indicator_column(leaf.path.rpartition(".")[2])
+        if rows and column:
+            return label_problem(dataclasses.replace(leaf, labels=(column,)), chunk, False)
+    if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
+        return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
     return None
 
 

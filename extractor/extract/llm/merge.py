@@ -11,7 +11,10 @@
 The standard tables of a final account are always the rules'. Each report gets an
 extension field `sources` ({"<path>": "rules" | "llm" | "both"}) for its filled
 fields (a list field is one path), and every value from the model gets evidence
-(page, box, its quote). A section that cannot be done (retries spent, endpoint
+(page, box, its quote). A value the model gave that was never accepted (ungrounded,
+refused by a checker, after the re-asks) is dropped alone: a finding `llm.dropped`
+names the field and the reason, and where the field stays empty `sources` says
+`"dropped: <reason>"`. A section that cannot be done (retries spent, endpoint
 down, token budget gone) is left to the rules, with a finding that says why; when
 the endpoint fails for every section (a refused key, a wrong URL), `LlmCallError` is
 raised instead, so a misconfiguration is not mistaken for a run.
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +38,13 @@ from extractor.extract.llm.budget import TokenBudget, cost
 from extractor.extract.llm.cache import AnswerCache
 from extractor.extract.llm.client import LlmBudgetExhausted, LlmCallError, LlmClient, LlmError, Usage
 from extractor.extract.llm.config import LlmConfig, MergeMode
-from extractor.extract.llm.extract import Check, SectionResult, SectionTask, extract_section
+from extractor.extract.llm.context import ReportContext
+from extractor.extract.llm.extract import Check, Objection, SectionResult, SectionTask, extract_section
 from extractor.extract.llm.prompts import PROMPT_VERSION
 from extractor.extract.llm.sections import Leaf, Section, answer_values, sections_for
-from extractor.render import Chunk, build_chunk, normalise
+from extractor.render import normalise
 from extractor.schemas import (
+    Budget,
     Evidence,
     FinalAccount,
     Finding,
@@ -53,11 +58,13 @@ from extractor.segment import find_segments
 log = logging.getLogger(__name__)
 
 Source = Literal["rules", "llm", "both"]
+"""What `sources` says of a kept field (a dropped model value with nothing in its place: "dropped: <reason>")."""
 _KIND_MODELS: dict[str, type[BaseModel]] = {
     "final_account": FinalAccount,
     "overall_self_eval": OverallSelfEval,
     "project_self_eval": ProjectSelfEval,
     "transfer_self_eval": TransferSelfEval,
+    "budget": Budget,
 }
 _NOT_SOURCED = frozenset({"kind", "pages", "evidence", "tables", "sources"})
 
@@ -124,7 +131,7 @@ def _checker(report: Report, narrative: Sequence[SourceSpan], section: Section) 
     baseline = {(f.check, tuple(f.fields)) for f in run_checks([report], [narrative]) if f.status == "fail"}
     paths = [f.path for f in section.fields]
 
-    def check(answer: dict[str, Any], found: list[Leaf]) -> tuple[list[str], list[str]]:
+    def check(answer: dict[str, Any], found: Sequence[Leaf]) -> list[Objection]:
         del found
         data = copy.deepcopy(base)
         for path, value in answer_values(section, answer).items():
@@ -134,7 +141,7 @@ def _checker(report: Report, narrative: Sequence[SourceSpan], section: Section) 
             candidate: Any = model.model_validate(data)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)[:10]
-            return [f"{_error_path(e['loc'])}: {e['msg']}" for e in errors], []
+            return [Objection((_error_path(e["loc"]),), e["msg"]) for e in errors]
         failures = [
             f
             for f in run_checks([candidate], [narrative])
@@ -143,9 +150,36 @@ def _checker(report: Report, narrative: Sequence[SourceSpan], section: Section) 
             and (f.check, tuple(f.fields)) not in baseline
             and _touches(f.fields, paths)
         ]
-        return [], [f"{f.check}: {f.message}" for f in failures]
+        return [
+            Objection(
+                tuple(f.fields),
+                f"a checker found an inconsistency: {f.check}: {f.message}; re-read the numbers",
+            )
+            for f in failures
+        ]
 
     return check
+
+
+def _agrees_with(data: dict[str, Any]) -> Callable[[Leaf], bool]:
+    """Whether the rules' report holds the same value (an indicator's: in the row of the same name)."""
+
+    def agrees(leaf: Leaf) -> bool:
+        head, sep, rest = leaf.path.partition("[")
+        if not sep:
+            return bool(_canon(_get(data, leaf.path)) == _canon(leaf.value))
+        key = rest.partition("]")[2].lstrip(".")
+        rows = data.get(head) or []
+        if not key:
+            return any(_canon(item) == _canon(leaf.value) for item in rows)
+        return any(
+            isinstance(row, dict)
+            and _canon(row.get("name")) == _canon(leaf.row)
+            and _canon(row.get(key)) == _canon(leaf.value)
+            for row in rows
+        )
+
+    return agrees
 
 
 def _wanted(report: dict[str, Any], section: Section, mode: MergeMode) -> bool:
@@ -180,7 +214,8 @@ class _ReportMerge:
         self.mode = mode
         self.data = report.model_dump(mode="json")
         self.evidence: dict[str, Any] = self.data.pop("evidence", {}) or {}
-        self.sources: dict[str, Source] = {}
+        self.sources: dict[str, str] = {}
+        self.dropped: dict[str, str] = {}
         self.findings: list[Finding] = []
 
     def _take(self, path: str, value: Any, result: SectionResult, is_list: bool) -> None:
@@ -213,6 +248,18 @@ class _ReportMerge:
         )
 
     def apply(self, result: SectionResult) -> None:
+        for path, reason in result.dropped.items():
+            self.dropped[path] = reason
+            self.findings.append(
+                Finding(
+                    check="llm.dropped",
+                    severity="info",
+                    report=self.index,
+                    status="skipped",
+                    message=f"the model's value was not accepted: {reason}",
+                    fields=[path],
+                )
+            )
         values = answer_values(result.section, result.answer)
         for spec in result.section.fields:
             path, is_list = spec.path, spec.kind in ("items", "indicators")
@@ -238,6 +285,10 @@ class _ReportMerge:
         for path in _leaf_paths(self.data):
             self.sources.setdefault(path, "rules")
         self.sources = {p: s for p, s in self.sources.items() if not _empty(_get(self.data, p))}
+        for path, reason in self.dropped.items():
+            field = path.partition("[")[0]
+            if field not in self.sources and _empty(_get(self.data, field)):
+                self.sources[path] = f"dropped: {reason}"
         data = {**self.data, "evidence": self.evidence, "sources": dict(sorted(self.sources.items()))}
         try:
             merged: Report = _KIND_MODELS[self.report.kind].model_validate(data)  # type: ignore[assignment]
@@ -286,14 +337,15 @@ def merge_llm(
     jobs: list[tuple[int, SectionTask]] = []
     for index, (report, segment) in enumerate(zip(reports, segments, strict=False)):
         data = report.model_dump(mode="json")
-        chunk: Chunk = build_chunk(segment.blocks(doc), limit=config.max_chunk_chars)
-        if chunk.truncated:
+        context = ReportContext(doc, index, segment, config.max_context_tokens)
+        if not context.fits:
             findings.append(
                 _skipped(
                     index,
-                    "llm.truncated",
+                    "llm.context",
                     "info",
-                    f"the report's text was cut at {config.max_chunk_chars} characters for the model",
+                    f"the report is longer than {config.max_context_tokens} tokens: each section was asked "
+                    "with the parts of it that concern the section",
                 )
             )
         narrative = narratives[index] if index < len(narratives) else ()
@@ -301,10 +353,11 @@ def merge_llm(
             if _wanted(data, section, mode):
                 task = SectionTask(
                     section=section,
-                    chunk=chunk,
+                    chunk=context.for_section(section),
                     exclude=exclude,
                     yuan_tables=data.get("unit") == "元",
                     check=_checker(report, narrative, section),
+                    corroborated=_agrees_with(data),
                 )
                 jobs.append((index, task))
 

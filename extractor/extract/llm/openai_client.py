@@ -177,7 +177,7 @@ class OpenAICompatibleClient:
             "messages": messages,
             "response_model": request.response_model,
             "max_retries": 0,
-            "max_tokens": request.max_output_tokens,
+            self.config.token_parameter: request.max_output_tokens,
             "temperature": request.temperature,
         }
         try:

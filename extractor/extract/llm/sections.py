@@ -1,6 +1,7 @@
 """Sections: the parts of a report asked for in one request, each with a response model derived from `schemas/`.
 
     final_account       key_figures (unit, department, year, the 32 key figures)
+    budget              key_figures (unit, department, year, the budget's key figures)
     overall_self_eval   scalars · indicators · items (problems, measures)
     project_self_eval   form (name, units, funds table, rates, scores, goals) · indicators · items
     transfer_self_eval  summary · indicators · items
@@ -26,8 +27,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, unit_of
-from extractor.schemas import FinalAccount, OverallSelfEval, ProjectSelfEval, ReportKind, TransferSelfEval
+from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, indicator_column, labels_of, unit_of
+from extractor.schemas import (
+    Budget,
+    FinalAccount,
+    OverallSelfEval,
+    ProjectSelfEval,
+    ReportKind,
+    TransferSelfEval,
+)
 
 FieldKind = Literal["number", "int", "date", "text", "choice", "items", "indicators"]
 
@@ -36,8 +44,10 @@ _MODELS: dict[str, type[BaseModel]] = {
     "overall_self_eval": OverallSelfEval,
     "project_self_eval": ProjectSelfEval,
     "transfer_self_eval": TransferSelfEval,
+    "budget": Budget,
 }
-_NOT_ASKED = frozenset({"kind", "pages", "evidence", "tables"})
+_NOT_ASKED = frozenset({"kind", "pages", "evidence", "tables", "scope"})
+"""`scope` (department / unit) is not printed as such: segmentation decides it."""
 _LISTS = ("indicators", "problems", "measures")
 
 
@@ -61,17 +71,17 @@ class QuotedItem(_Answer):
 
 
 class IndicatorAnswer(_Answer):
-    level1: str | None = Field(default=None, description=INDICATOR_FIELDS["level1"])
-    level2: str | None = Field(default=None, description=INDICATOR_FIELDS["level2"])
-    name: str | None = Field(default=None, description=INDICATOR_FIELDS["name"])
-    target: str | None = Field(default=None, description=INDICATOR_FIELDS["target"])
-    actual: str | None = Field(default=None, description=INDICATOR_FIELDS["actual"])
-    weight: str | None = Field(default=None, description=INDICATOR_FIELDS["weight"])
-    score: str | None = Field(default=None, description=INDICATOR_FIELDS["score"])
-    note: str | None = Field(default=None, description=INDICATOR_FIELDS["note"])
-    quote: str = Field(
-        description="the exact document text of the indicator's row (or sentence), copied character for character"
-    )
+    """One indicator; each value carries its own quote (in prose the target is in the goal
+    sentence and the actual value in the completion sentence: no single quote holds both)."""
+
+    level1: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["level1"])
+    level2: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["level2"])
+    name: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["name"])
+    target: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["target"])
+    actual: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["actual"])
+    weight: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["weight"])
+    score: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["score"])
+    note: Quoted | None = Field(default=None, description=INDICATOR_FIELDS["note"])
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class FieldSpec:
     description: str
     unit: str | None = None
     choices: tuple[str, ...] = ()
+    labels: tuple[tuple[str, ...], ...] = ()
+    """Groups of words the text labelling a number must hold (`vocab.llm_labels`)."""
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -109,7 +121,7 @@ def _spec(kind: str, path: str, annotation: Any) -> list[FieldSpec]:
     if origin is Literal:
         return [FieldSpec(path, "choice", desc, choices=tuple(str(a) for a in typing.get_args(ann)))]
     if ann is Decimal:
-        return [FieldSpec(path, "number", desc, unit=unit_of(path))]
+        return [FieldSpec(path, "number", desc, unit=unit_of(path), labels=labels_of(kind, path))]
     if ann is bool:
         raise TypeError(f"{path}: booleans are not asked for")
     if ann is int:
@@ -197,13 +209,14 @@ def _sections() -> dict[str, Section]:
         "overall_self_eval": "scalars",
         "project_self_eval": "form",
         "transfer_self_eval": "summary",
+        "budget": "key_figures",
     }
     out: dict[str, Section] = {}
     for kind, name in scalars.items():
         k = typing.cast(ReportKind, kind)
         section = Section(k, name, _fields_of(k, _scalar_names(k)))
         out[section.id] = section
-        if kind != "final_account":
+        if kind not in ("final_account", "budget"):
             for extra, names in (("indicators", ["indicators"]), ("items", ["problems", "measures"])):
                 section = Section(k, extra, _fields_of(k, names))
                 out[section.id] = section
@@ -219,49 +232,120 @@ def sections_for(kind: str) -> list[Section]:
 
 @dataclass(frozen=True)
 class Leaf:
-    """One value of an answer: its path in the report, the value, and the quote it must be found in."""
+    """One value of an answer: its path in the report, the value, and the quote it must be found in.
+
+    `path` is the value's own address (`indicators[3].target`, `problems[0]`), `field`
+    the report field it belongs to (`indicators`): a list field is merged whole.
+    """
 
     path: str
     value: str
     quote: str
     kind: FieldKind
     unit: str | None = None
-    in_chunk_only: bool = False
-    """Carried-down labels (indicator level1/level2): must occur in the document, not in the row's quote."""
+    field: str = ""
+    labels: tuple[tuple[str, ...], ...] = ()
+    """Groups of words the text labelling the value must hold (an indicator's weight: its name)."""
+    row: str | None = None
+    """An indicator's value: the indicator's name."""
+    rivals: tuple[str, ...] = ()
+    """The first label words of the section's other fields (a table title is no label where they show)."""
+
+
+def _node(answer: dict[str, Any], path: str) -> Any:
+    node: Any = answer
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _quoted(node: Any) -> tuple[str, str] | None:
+    if isinstance(node, dict) and node.get("value") is not None:
+        return str(node["value"]), str(node.get("quote") or "")
+    return None
+
+
+def _rivals(section: Section) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for f in section.fields if f.labels for w in f.labels[0]))
 
 
 def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
     """Every non-null value of an answer (as `response_model` dumps it), in field order."""
     out: list[Leaf] = []
+    rivals = _rivals(section)
     for spec in section.fields:
-        node: Any = answer
-        for part in spec.path.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+        node = _node(answer, spec.path)
         if node is None:
             continue
         if spec.kind == "items":
             for i, item in enumerate(node):
-                out.append(Leaf(f"{spec.path}[{i}]", item["text"], item["quote"], "text"))
+                out.append(Leaf(f"{spec.path}[{i}]", item["text"], item["quote"], "text", field=spec.path))
         elif spec.kind == "indicators":
             for i, row in enumerate(node):
+                name = _quoted(row.get("name"))
                 for key in INDICATOR_FIELDS:
-                    value = row.get(key)
-                    if value is None or value == "":
+                    pair = _quoted(row.get(key))
+                    if pair is None or pair[0] == "":
                         continue
                     kind: FieldKind = "number" if key in ("weight", "score") else "text"
+                    unit = "个" if kind == "number" else None
+                    # a weight or score is printed in its indicator's row: the row names the indicator
+                    labels = ((name[0],), indicator_column(key)) if kind == "number" and name else ()
+                    row_name = name[0] if name else None
                     out.append(
-                        Leaf(
-                            f"{spec.path}[{i}].{key}",
-                            str(value),
-                            row["quote"],
-                            kind,
-                            unit="个" if kind == "number" else None,
-                            in_chunk_only=key in ("level1", "level2"),
-                        )
+                        Leaf(f"{spec.path}[{i}].{key}", *pair, kind, unit, spec.path, labels, row_name)
                     )
         else:
-            out.append(Leaf(spec.path, node["value"], node["quote"], spec.kind, spec.unit))
+            pair = _quoted(node)
+            if pair is not None:
+                out.append(Leaf(spec.path, *pair, spec.kind, spec.unit, spec.path, spec.labels, None, rivals))
     return out
+
+
+def _row_key(path: str) -> tuple[str, int, str] | None:
+    """`indicators[3].target` → ("indicators", 3, "target"); `problems[0]` → ("problems", 0, "")."""
+    head, sep, rest = path.partition("[")
+    if not sep:
+        return None
+    index, _, tail = rest.partition("]")
+    return head, int(index), tail.lstrip(".")
+
+
+def assemble(section: Section, kept: list[Leaf]) -> dict[str, Any]:
+    """An answer (in `response_model`'s JSON shape) holding only the `kept` values.
+
+    An indicator row is kept when its name is (the name says which indicator the
+    other values belong to); an item is kept or dropped whole.
+    """
+    answer: dict[str, Any] = {}
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for leaf in kept:
+        where = _row_key(leaf.path)
+        if where is None:
+            node = answer
+            parts = leaf.path.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = {"value": leaf.value, "quote": leaf.quote}
+            continue
+        head, index, key = where
+        row = rows.setdefault(head, {}).setdefault(index, {})
+        if key:
+            row[key] = {"value": leaf.value, "quote": leaf.quote}
+        else:
+            row.update(text=leaf.value, quote=leaf.quote)
+    for spec in section.fields:
+        if spec.path not in rows:
+            continue
+        ordered = [rows[spec.path][i] for i in sorted(rows[spec.path])]
+        if spec.kind == "indicators":
+            ordered = [r for r in ordered if "name" in r]
+        node = answer
+        parts = spec.path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = ordered
+    return answer
 
 
 def answer_values(section: Section, answer: dict[str, Any]) -> dict[str, Any]:
@@ -271,13 +355,14 @@ def answer_values(section: Section, answer: dict[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for spec in section.fields:
-        node: Any = answer
-        for part in spec.path.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+        node = _node(answer, spec.path)
         if spec.kind == "items":
             out[spec.path] = [item["text"] for item in node or []]
         elif spec.kind == "indicators":
-            out[spec.path] = [{k: row.get(k) for k in INDICATOR_FIELDS} for row in node or []]
-        elif node is not None:
-            out[spec.path] = node["value"]
+            out[spec.path] = [
+                {k: (pair[0] if (pair := _quoted(row.get(k))) else None) for k in INDICATOR_FIELDS}
+                for row in node or []
+            ]
+        elif (pair := _quoted(node)) is not None:
+            out[spec.path] = pair[0]
     return out
