@@ -171,16 +171,17 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
 
 def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRun:
     """Extract one file and time each stage."""
-    from extractor.extract.rules.dispatch import extract_rules_with_narratives
+    from extractor.extract.draft import reports_of
+    from extractor.extract.rules.dispatch import extract_drafts
 
     options = options or ExtractOptions()
     path = Path(path)
     timings: dict[str, float] = {}
     doc = layout_file(path, options, timings)
     start = time.perf_counter()
-    reports, narratives = extract_rules_with_narratives(doc)
+    drafts = extract_drafts(doc)
     timings["extract"] = time.perf_counter() - start
-    if not reports:
+    if not drafts:
         raise InputError(
             str(path), "no 部门决算, 部门预算 or 绩效自评 report found (wrong kind of document?)"
         )
@@ -193,16 +194,17 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
 
         start = time.perf_counter()
         config = require_endpoint(options.llm_config or load_config())
-        merged = merge_llm(doc, reports, narratives, mode=options.llm, config=config)
-        reports, llm_findings, llm_info = merged.reports, merged.findings, merged.info
+        merged = merge_llm(doc, drafts, mode=options.llm, config=config)
+        drafts = [d.with_report(r) for d, r in zip(drafts, merged.reports, strict=True)]
+        llm_findings, llm_info = merged.findings, merged.info
         timings["llm"] = time.perf_counter() - start
     # --- end LLM ---
     findings = []
     if options.checks:
-        from extractor.check import run_checks
+        from extractor.check import check_drafts
 
         start = time.perf_counter()
-        findings = run_checks(reports, narratives, layout=doc)  # layout: wording/contents checks (issue 17)
+        findings = check_drafts(drafts, layout=doc)  # layout: wording/contents checks (issue 17)
 
         timings["check"] = time.perf_counter() - start
     result = ResultDocument(
@@ -215,7 +217,7 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
                 "path": _printable(str(path.resolve())),
             }
         ),
-        reports=reports,
+        reports=reports_of(drafts),
         findings=findings + llm_findings,
     )
     if llm_info is not None:  # LLM (issue 5): extension field `llm` (model, prompt version, tokens)

@@ -46,14 +46,14 @@ def _source_path(doc: ResultDocument, given: Path | None) -> Path | None:
 def _read_source(doc: ResultDocument, path: Path) -> tuple[list[list[SourceSpan]], LayoutDocument]:
     """The narratives and layout of the source, paired with the result's reports by position."""
     from extractor.api import ExtractOptions, _sha256, layout_file
-    from extractor.extract.rules.dispatch import extract_rules_with_narratives
+    from extractor.extract.rules.dispatch import extract_drafts
 
     if doc.source.sha256 and _sha256(path) != doc.source.sha256:
         raise InputError(str(path), "not the file this result was extracted from (its sha256 differs)")
     layout = layout_file(path, ExtractOptions(ocr="auto"), {})
-    reports, narratives = extract_rules_with_narratives(layout)
-    paired = [
-        narratives[i] if i < len(reports) and reports[i].kind == r.kind else []
+    drafts = extract_drafts(layout)
+    paired: list[list[SourceSpan]] = [
+        list(drafts[i].narrative) if i < len(drafts) and drafts[i].report.kind == r.kind else []
         for i, r in enumerate(doc.reports)
     ]
     return paired, layout

@@ -14,7 +14,7 @@ from extractor.extract.llm.client import LlmCallError
 from extractor.extract.llm.config import LlmConfig, MergeMode
 from extractor.extract.llm.fake import FakeLlmClient
 from extractor.extract.llm.merge import MergeResult, merge_llm
-from extractor.extract.rules.dispatch import extract_rules_with_narratives
+from extractor.extract.rules.dispatch import extract_drafts
 from extractor.schemas import FinalAccount
 
 TEXT = """2023年度某某县财政局部门决算
@@ -52,9 +52,9 @@ def doc(tmp_path: Path) -> LayoutDocument:
 
 
 def merged(doc: LayoutDocument, mode: MergeMode, client: FakeLlmClient) -> MergeResult:
-    reports, narratives = extract_rules_with_narratives(doc)
+    drafts = extract_drafts(doc)
     config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, concurrency=1)
-    return merge_llm(doc, reports, narratives, mode=mode, config=config, client=client)
+    return merge_llm(doc, drafts, mode=mode, config=config, client=client)
 
 
 def figures(result: MergeResult) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def test_fill_skips_sections_the_rules_filled(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     doc = layout_file(path, ExtractOptions(), {})
-    reports, _ = extract_rules_with_narratives(doc)
+    reports = [d.report for d in extract_drafts(doc)]
     assert reports[0].problems and reports[0].measures  # type: ignore[union-attr]
     client = FakeLlmClient(script=lambda request: {})
     merged(doc, "fill", client)
@@ -240,9 +240,9 @@ def test_a_value_a_checker_refuses_is_dropped_alone(tmp_path: Path) -> None:
             "overall_self_eval.indicators": [{"indicators": []}],
         }
     )
-    reports, narratives = extract_rules_with_narratives(doc)
+    drafts = extract_drafts(doc)
     config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, concurrency=1)
-    result = merge_llm(doc, reports, narratives, mode="fill", config=config, client=client)
+    result = merge_llm(doc, drafts, mode="fill", config=config, client=client)
     report = result.reports[0].model_dump()
     assert str(report["retired_staff"]) == "6"
     dropped = {next(iter(f.fields)) for f in result.findings if f.check == "llm.dropped"}

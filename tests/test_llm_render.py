@@ -109,13 +109,13 @@ def test_a_long_report_is_asked_with_the_chunks_of_its_section(tmp_path: Path) -
     from extractor.extract.llm.config import LlmConfig
     from extractor.extract.llm.fake import FakeLlmClient
     from extractor.extract.llm.merge import merge_llm
-    from extractor.extract.rules.dispatch import extract_rules_with_narratives
+    from extractor.extract.rules.dispatch import extract_drafts
 
     doc = layout_file(_long_report(tmp_path), ExtractOptions(), {})
-    reports, narratives = extract_rules_with_narratives(doc)
+    drafts = extract_drafts(doc)
     client = FakeLlmClient(script=lambda request: {})
     config = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, max_context_tokens=800)
-    result = merge_llm(doc, reports, narratives, mode="full", config=config, client=client)
+    result = merge_llm(doc, drafts, mode="full", config=config, client=client)
     (request,) = client.history
     document = request.messages[1].content.split("<document>")[1]
     assert "2023年度某某县财政局部门决算" in document  # the title chunk is always there
@@ -127,5 +127,5 @@ def test_a_long_report_is_asked_with_the_chunks_of_its_section(tmp_path: Path) -
     # a report that fits is sent whole
     roomy = config.model_copy(update={"max_context_tokens": 24000})
     client = FakeLlmClient(script=lambda request: {})
-    merge_llm(doc, reports, narratives, mode="full", config=roomy, client=client)
+    merge_llm(doc, drafts, mode="full", config=roomy, client=client)
     assert client.history[0].messages[1].content.count("工作情况") == 29

@@ -25,6 +25,7 @@ from extractor.check.base import REGISTRY, Check, Context
 from extractor.check.source import SourceText, source_text
 from extractor.check.text import continuous
 from extractor.core.types import LayoutDocument, SourceSpan
+from extractor.extract.draft import DraftReport
 from extractor.schemas import Finding, Report
 
 
@@ -106,6 +107,11 @@ def _same(a: str, b: str) -> bool:
     at different starts)."""
     tail = min(len(a), len(b), 12)
     return bool(tail) and (a[-tail:] in b or b[-tail:] in a)
+
+
+def check_drafts(drafts: Sequence[DraftReport], layout: LayoutDocument | None = None) -> list[Finding]:
+    """`run_checks` on the drafts of an extraction: each report with its own narrative."""
+    return run_checks([d.report for d in drafts], [d.narrative for d in drafts], layout=layout)
 
 
 def _guarded(chk: Check, ctx: Context) -> list[Finding]:

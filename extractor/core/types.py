@@ -140,6 +140,19 @@ class Paragraph(Model):
     text: str
     spans: tuple[SourceSpan, ...]
     """The source lines, in order (a paragraph may cross a page break)."""
+    offsets: tuple[int, ...] = ()
+    """Where each span's text starts in `text`, so a character range maps to the lines that
+    printed it without searching (empty: one span, or offsets unknown)."""
+
+    def spans_at(self, start: int, end: int) -> tuple[SourceSpan, ...]:
+        """The source lines holding characters [start, end) of `text` (all of them when unknown)."""
+        if len(self.offsets) != len(self.spans):
+            return self.spans
+        bounds = [*self.offsets[1:], len(self.text)]
+        hit = tuple(
+            s for s, a, b in zip(self.spans, self.offsets, bounds, strict=True) if a < end and start < b
+        )
+        return hit or self.spans[:1]
 
 
 class TableBlock(Model):

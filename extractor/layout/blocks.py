@@ -67,14 +67,16 @@ class _Builder:
     blocks: list[Block] = field(default_factory=list)
     para_lines: list[Line] = field(default_factory=list)
     para_text: str = ""
+    para_offsets: list[int] = field(default_factory=list)
     last_full_width: bool = False
 
     def flush(self) -> None:
         if self.para_lines:
-            text = self.para_text.strip()
+            text = self.para_text
             if text:
-                self.blocks.append(Paragraph(text=text, spans=tuple(ln.span() for ln in self.para_lines)))
-        self.para_lines, self.para_text, self.last_full_width = [], "", False
+                spans = tuple(ln.span() for ln in self.para_lines)
+                self.blocks.append(Paragraph(text=text, spans=spans, offsets=tuple(self.para_offsets)))
+        self.para_lines, self.para_text, self.para_offsets, self.last_full_width = [], "", [], False
 
     def heading(self, level: int, line: Line) -> None:
         self.flush()
@@ -105,6 +107,7 @@ class _Builder:
             self.flush()
         self.para_lines.append(line)
         self.para_text = _join(self.para_text, text)
+        self.para_offsets.append(len(self.para_text) - len(text))
         self.last_full_width = full_width
 
 

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from extractor.check import run_checks
 from extractor.core.types import LayoutDocument, SourceSpan
+from extractor.extract.draft import DraftReport
 from extractor.extract.llm.budget import TokenBudget, cost
 from extractor.extract.llm.cache import AnswerCache
 from extractor.extract.llm.client import LlmBudgetExhausted, LlmCallError, LlmClient, LlmError, Usage
@@ -53,7 +54,6 @@ from extractor.schemas import (
     Report,
     TransferSelfEval,
 )
-from extractor.segment import find_segments
 
 log = logging.getLogger(__name__)
 
@@ -315,16 +315,19 @@ def _raise_if_unusable(outcomes: Sequence[SectionResult | LlmError]) -> None:
 
 def merge_llm(
     doc: LayoutDocument,
-    reports: Sequence[Report],
-    narratives: Sequence[Sequence[SourceSpan]],
+    drafts: Sequence[DraftReport],
     *,
     mode: MergeMode,
     config: LlmConfig,
     client: LlmClient | None = None,
 ) -> MergeResult:
-    """The rules' reports with the model's answers merged in by `mode` (see the module doc)."""
+    """The rules' reports with the model's answers merged in by `mode` (see the module doc).
+
+    Each draft brings its own segment (the context the model is shown) and narrative (what
+    the checkers judge the answers with): the document is not segmented again."""
+    reports = [d.report for d in drafts]
     if mode == "off":
-        return MergeResult(reports=list(reports))
+        return MergeResult(reports=reports)
     if client is None:
         from extractor.extract.llm.openai_client import OpenAICompatibleClient
 
@@ -332,12 +335,12 @@ def merge_llm(
     budget = TokenBudget(config.max_tokens)
     cache = AnswerCache(config.cache_dir) if config.cache_dir else None
     exclude = Path(doc.path).stem
-    segments = find_segments(doc)
     findings: list[Finding] = []
     jobs: list[tuple[int, SectionTask]] = []
-    for index, (report, segment) in enumerate(zip(reports, segments, strict=False)):
+    for index, draft in enumerate(drafts):
+        report = draft.report
         data = report.model_dump(mode="json")
-        context = ReportContext(doc, index, segment, config.max_context_tokens)
+        context = ReportContext(doc, index, draft.segment, config.max_context_tokens)
         if not context.fits:
             findings.append(
                 _skipped(
@@ -348,7 +351,7 @@ def merge_llm(
                     "with the parts of it that concern the section",
                 )
             )
-        narrative = narratives[index] if index < len(narratives) else ()
+        narrative = draft.narrative
         for section in sections_for(report.kind):
             if _wanted(data, section, mode):
                 task = SectionTask(

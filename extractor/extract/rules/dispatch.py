@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.core.types import LayoutDocument, Paragraph, SourceSpan, union
+from extractor.core.types import Block, LayoutDocument, Paragraph, SourceSpan, union
+from extractor.extract.draft import DraftReport, reports_of
 from extractor.extract.rules.budget import extract_budget
 from extractor.extract.rules.common import base_fields
 from extractor.extract.rules.final_account import extract_final_account
@@ -33,21 +34,29 @@ def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
     return extract_transfer(blocks, base, segment.title)
 
 
+def extract_drafts(doc: LayoutDocument) -> list[DraftReport]:
+    """Segment the document once and read each segment: one DraftReport per report."""
+    return [
+        DraftReport(
+            segment=segment,
+            blocks=tuple(segment.blocks(doc)),
+            narrative=narrative(segment.blocks(doc)),
+            report=extract_segment(doc, segment),
+        )
+        for segment in find_segments(doc)
+    ]
+
+
 def extract_rules(doc: LayoutDocument) -> list[Report]:
-    return [extract_segment(doc, segment) for segment in find_segments(doc)]
+    return reports_of(extract_drafts(doc))
 
 
-def narrative(doc: LayoutDocument, segment: Segment) -> list[SourceSpan]:
+def narrative(blocks: list[Block]) -> tuple[SourceSpan, ...]:
     """A segment's paragraphs as spans (text re-joined across lines and pages), for prose checks."""
     out = []
-    for block in segment.blocks(doc):
+    for block in blocks:
         if isinstance(block, Paragraph):
             first = block.spans[0]
             boxes = [s.bbox for s in block.spans if s.page == first.page and s.bbox]
             out.append(SourceSpan(page=first.page, bbox=union(boxes) if boxes else None, text=block.text))
-    return out
-
-
-def extract_rules_with_narratives(doc: LayoutDocument) -> tuple[list[Report], list[list[SourceSpan]]]:
-    segments = find_segments(doc)
-    return [extract_segment(doc, s) for s in segments], [narrative(doc, s) for s in segments]
+    return tuple(out)

@@ -49,30 +49,19 @@ def block_text(block: Block) -> str:
 
 
 def _span_for(block: Paragraph | Heading, start: int, end: int) -> SourceSpan:
-    """The source span of characters [start, end) of a block's text: the lines that hold them."""
+    """The source span of characters [start, end) of a block's text: the lines that hold them
+    (read from the paragraph's offsets, not searched for)."""
     if isinstance(block, Heading):
         return block.span
-    excerpt = block.text[start:end]
-    spans = list(block.spans)
-    hits = [
-        s for s in spans if s.text and (s.text in excerpt or excerpt in s.text or _overlaps(s.text, excerpt))
-    ]
-    chosen = hits or spans[:1]
+    chosen = block.spans_at(start, end)
     page = chosen[0].page
-    same_page = [s for s in chosen if s.page == page]
-    boxes = [s.bbox for s in same_page if s.bbox]
-    return SourceSpan(page=page, bbox=union(boxes) if boxes else None, text=excerpt)
+    boxes = [s.bbox for s in chosen if s.page == page and s.bbox]
+    return SourceSpan(page=page, bbox=union(boxes) if boxes else None, text=block.text[start:end])
 
 
 def span_of(block: Paragraph | Heading, start: int, end: int) -> SourceSpan:
     """The source span of characters [start, end) of a block's text."""
     return _span_for(block, start, end)
-
-
-def _overlaps(line: str, excerpt: str) -> bool:
-    line_c = re.sub(r"\s+", "", line)
-    exc_c = re.sub(r"\s+", "", excerpt)
-    return len(line_c) >= 4 and (line_c[:6] in exc_c or line_c[-6:] in exc_c)
 
 
 def find_in_blocks(blocks: list[Block], pattern: re.Pattern[str]) -> list[TextMatch]:
