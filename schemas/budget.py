@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from extractor.schemas.base import Frozen, ReportBase
-from extractor.schemas.final_account import TableRow
+from extractor.schemas.final_account import TableBase
 from extractor.schemas.values import Amount
 
 BudgetTableId = Literal[
@@ -57,16 +57,10 @@ class BudgetKeyFigures(Frozen):
     procurement_total: Amount | None = None
 
 
-class BudgetTable(Frozen):
-    """One standard budget table, merged across pages. An empty table printed with a
-    note (`本部门无…`, `故本表为空表`) is present with no rows and `empty_note` set."""
+class BudgetTable(TableBase):
+    """One standard budget table; `id` is its canonical name, matched by title."""
 
     id: BudgetTableId
-    title: str
-    pages: list[int] = Field(default_factory=list)
-    columns: list[str] = Field(default_factory=list)
-    rows: list[TableRow] = Field(default_factory=list)
-    empty_note: str | None = None
 
 
 class Budget(ReportBase):

@@ -54,16 +54,23 @@ class TableRow(Frozen):
     values: dict[str, Amount | None] = Field(default_factory=dict)
 
 
-class StandardTable(Frozen):
-    """One of 公开01表 … 公开09表, merged across pages."""
+class TableBase(Frozen):
+    """A standard table merged across pages; each kind narrows `id` (declared here so it
+    serialises first). An empty table printed with a note (`本部门无…`) has no rows and
+    `empty_note` set (v1.1 adds it for budgets; for 决算 it is an extension)."""
 
-    id: str = Field(pattern=r"^0[1-9]$")
+    id: str
     title: str
     pages: list[int] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
     rows: list[TableRow] = Field(default_factory=list)
-    # Extension (v1.1 adds it for budgets): an empty table printed with a note (`本部门无…`).
     empty_note: str | None = None
+
+
+class StandardTable(TableBase):
+    """One of 公开01表 … 公开09表."""
+
+    id: str = Field(pattern=r"^0[1-9]$")
 
 
 class FinalAccount(ReportBase):
