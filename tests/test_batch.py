@@ -111,6 +111,8 @@ def test_fail_on_makes_failed_checks_count(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "-q", "--jobs", "0", "-o", str(tmp_path), str(GOOD)]) == 2
     assert main(["extract", "-q", "--max-pages", "0", "-o", str(tmp_path), str(GOOD)]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["extract", "-q", "-o", str(tmp_path / "o"), str(tmp_path / "empty")]) == 2
     assert "error:" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["extract", "--format", "xml", str(GOOD)])
