@@ -359,9 +359,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=1000, help="cases per extract run")
+    parser.add_argument("--start", type=int, default=0, help="skip the batches before this case (resume)")
     args = parser.parse_args()
     total = Verdict(cases=0, seconds=0.0)
-    for offset in range(0, args.cases, args.batch):
+    for offset in range(args.start, args.cases, args.batch):
         cases = make_cases(min(args.batch, args.cases - offset), args.seed + offset)
         verdict = run(cases, jobs=args.jobs)
         total.cases += verdict.cases
@@ -371,13 +372,16 @@ def main() -> int:
         total.timeouts += verdict.timeouts
         total.peak_rss_mb = max(total.peak_rss_mb, verdict.peak_rss_mb)
         total.problems += verdict.problems
-        print(f"{total.cases} cases, {total.seconds:.0f} s, {len(total.problems)} problems", flush=True)
+        print(
+            f"{offset + verdict.cases} cases, {total.seconds:.0f} s, {len(total.problems)} problems",
+            flush=True,
+        )
+        for problem in verdict.problems:
+            print(f"PROBLEM (seed {args.seed + offset}):", problem, flush=True)
     print(
         f"cases {total.cases}  ok {total.ok}  error lines {total.errors}  timeouts {total.timeouts}  "
         f"peak worker memory {total.peak_rss_mb:.0f} MB  problems {len(total.problems)}  {total.seconds:.0f} s"
     )
-    for problem in total.problems:
-        print("PROBLEM:", problem)
     return 1 if total.problems else 0
 
 

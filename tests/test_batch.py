@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,31 @@ def test_progress_is_a_live_display_on_a_terminal_and_plain_lines_otherwise(
     live.stop()
     shown = screen.getvalue()
     assert "ok: a.pdf" in shown and "2/3" in shown and "82 pages" in shown and "1 failed" in shown
+
+
+def _raised(action: Callable[[], object]) -> BaseException:
+    try:
+        action()
+    except BaseException as exc:
+        return exc
+    raise AssertionError("expected an exception")
+
+
+def test_exceptions_are_blamed_on_the_library_that_raised_them() -> None:
+    import pymupdf
+    from PIL import Image
+
+    from extractor.batch.failures import reason_for
+    from extractor.core.limits import Limits
+
+    limits = Limits(max_memory_mb=512)
+    mupdf = _raised(lambda: pymupdf.open(stream=b"%PDF-1.4 junk", filetype="pdf"))
+    assert reason_for(mupdf, limits) == (reason_for(mupdf, limits)[0], False)
+    assert "MuPDF" in reason_for(mupdf, limits)[0]
+    pillow = _raised(lambda: Image.open(io.BytesIO(b"\x89PNG\r\n\x1a\n broken")).load())
+    assert "Pillow" in reason_for(pillow, limits)[0] and not reason_for(pillow, limits)[1]
+    ours = _raised(lambda: int("not a number"))
+    reason, internal = reason_for(ours, limits)
+    assert internal and reason.startswith("internal error ValueError")
+    memory = reason_for(MemoryError(), limits)
+    assert "512 MB" in memory[0] and "--max-memory" in memory[0] and not memory[1]
