@@ -251,7 +251,7 @@ def make_cases(n: int, seed: int) -> list[Case]:
         ("formloop", form_loop),
         ("manypages", many_pages),
     ]
-    cases = []
+    cases: list[Case] = []
     for i in range(n):
         roll = rng.random()
         if roll < 0.75:
@@ -271,9 +271,8 @@ def make_cases(n: int, seed: int) -> list[Case]:
             name, data = text_case(rng)
             how, name = f"text {name}", f"t{i:05d}-{name}"
         raw = name.encode()
-        if rng.random() < 0.05:
-            stem, dot, suffix = raw.rpartition(b".")
-            raw = rng.choice(ODD_NAMES) + b"-" + stem[-6:] + dot + suffix
+        if rng.random() < 0.05:  # keep the case number: two cases must never share a file name
+            raw = rng.choice(ODD_NAMES) + b"-%05d." % i + raw.rpartition(b".")[2]
         cases.append(Case(name=raw, data=data, how=how))
     return cases
 
