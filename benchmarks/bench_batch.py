@@ -55,15 +55,16 @@ def _results(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.glob("*.json"))}
 
 
-def timed_run(folder: Path, out: Path, jobs: int) -> tuple[float, float, int]:
+def timed_run(folder: Path, out: Path, jobs: int) -> tuple[float, float, int, float]:
     start = time.perf_counter()
     proc = _extract(["-j", str(jobs), "--force", "-o", str(out), str(folder)])
     seconds = time.perf_counter() - start
     entries = [e for e in _journal(out) if e.get("status") in ("ok", "error")]
     peak = max(float(e.get("peak_rss_mb") or 0) for e in entries)
     pages = sum(int(e.get("pages") or 0) for e in entries)
+    busy = sum(float(e.get("seconds") or 0) for e in entries)
     assert proc.returncode in (0, 1), proc.stderr.read() if proc.stderr else ""
-    return seconds, peak, pages
+    return seconds, peak, pages, busy
 
 
 def kill_and_resume(folder: Path, base: Path, n_files: int, reference: Path) -> None:
