@@ -262,3 +262,19 @@ def test_check_and_eval_refuse_a_folder_and_wrong_shapes(
     err = capsys.readouterr().err
     _no_traceback(err)
     assert code in (0, 1) and ("error:" not in err or err.startswith(f"error: {shaped}: "))
+
+
+def test_blank_frames_are_not_sent_to_ocr() -> None:
+    import numpy as np
+
+    from extractor.ingest.image import page_from_image
+    from extractor.ingest.ocr import FakeOcrEngine, OcrResult
+
+    engine = FakeOcrEngine(lambda image: OcrResult(lines=[]))
+    blank = np.full((800, 600), 250, dtype=np.uint8)
+    page = page_from_image(blank, number=1, width_pt=595, height_pt=842, engine=engine)
+    assert page.lines == () and engine.history == []
+    inked = blank.copy()
+    inked[100:140, 100:400] = 0
+    page_from_image(inked, number=2, width_pt=595, height_pt=842, engine=engine)
+    assert len(engine.history) == 1
