@@ -8,7 +8,7 @@ from decimal import Decimal  # LLM (issue 5): token totals
 from pathlib import Path
 
 from extractor.core.errors import ConfigError
-from extractor.eval.dataset import VARIANTS, discover
+from extractor.eval.dataset import CORPORA, VARIANTS, discover_corpora
 from extractor.eval.harness import Pipeline, SampleResult, run_eval, score_files
 from extractor.eval.report import render_markdown, render_terminal, summarise, to_json
 from extractor.schemas import ReportFileError
@@ -52,12 +52,14 @@ def run_eval_command(args: argparse.Namespace) -> int:
             info = {"pred": str(args.pred), "gold": str(args.gold)}
         else:
             variants = tuple(args.variant) if args.variant else VARIANTS
-            samples = discover(args.samples, variants)
+            corpora = CORPORA if args.corpus == "all" else (args.corpus,)
+            samples = discover_corpora(args.samples, corpora, variants)
             if args.only:
                 samples = [s for s in samples if any(s.name.startswith(o) for o in args.only)]
             if not samples:
                 raise ConfigError(
-                    f"{args.samples}: no samples found (expected gold/<name>.json with pdf/ or scan/ beside)"
+                    f"{args.samples}: no samples found for --corpus {args.corpus} "
+                    "(expected gold/<name>.json with pdf/ or scan/ beside, under samples/ or samples/real/)"
                 )
             pipeline = _pipeline(args.backend)
             results = run_eval(samples, pipeline)

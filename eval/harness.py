@@ -36,12 +36,19 @@ class SampleResult(BaseModel):
 
     sample: str
     variant: str
+    corpus: str = ""
+    meta: dict[str, str] = Field(default_factory=dict)
     pages: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     score: DocumentScore | None = None
     error: str | None = None
     info: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The group a result is reported in: `real/pdf`, `samples/scan`, or the variant alone."""
+        return f"{self.corpus}/{self.variant}" if self.corpus else self.variant
 
 
 def run_sample(sample: Sample, pipeline: Pipeline) -> SampleResult:
@@ -51,16 +58,22 @@ def run_sample(sample: Sample, pipeline: Pipeline) -> SampleResult:
     try:
         run = pipeline(sample.document)
     except Exception as exc:
+        # A document the pipeline could not read still counts: every gold field is missing.
         return SampleResult(
             sample=sample.name,
             variant=sample.variant,
+            corpus=sample.corpus,
+            meta=sample.meta,
             seconds=time.perf_counter() - start,
+            score=score_document(gold, {"reports": []}),
             error=f"{type(exc).__name__}: {exc}",
         )
     seconds = time.perf_counter() - start
     return SampleResult(
         sample=sample.name,
         variant=sample.variant,
+        corpus=sample.corpus,
+        meta=sample.meta,
         pages=run.pages,
         seconds=seconds,
         stage_seconds=run.stage_seconds,

@@ -65,25 +65,41 @@ def _timing(results: list[SampleResult]) -> dict[str, Any]:
     }
 
 
+def _labels(results: list[SampleResult]) -> list[str]:
+    """Group labels in first-seen order (the harness runs the headline corpus first)."""
+    return list(dict.fromkeys(r.label for r in results))
+
+
+def _by_meta(results: list[SampleResult], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[SampleResult]] = defaultdict(list)
+    for r in results:
+        groups[r.meta.get(key, "unknown")].append(r)
+    return {
+        name: {**_metrics(Counts.of(_fields(rs)), _cells(rs)), "documents": len(rs)}
+        for name, rs in sorted(groups.items())
+    }
+
+
 def summarise(results: list[SampleResult], info: dict[str, str] | None = None) -> dict[str, Any]:
-    """The JSON report: overall, per variant, per sample, per report kind, per field group; errors listed."""
-    variants = sorted({r.variant for r in results})
+    """The JSON report: overall; per corpus/variant (`real/pdf`, `samples/scan`, …) with per-kind,
+    per-field-group, per-province and per-producer breakdowns; per document; errors listed."""
+    labels = _labels(results)
     fields = _fields(results)
+    groups = {label: [r for r in results if r.label == label] for label in labels}
     return {
         "info": info or {},
+        "headline": labels[0] if labels else None,
         "overall": _metrics(Counts.of(fields), _cells(results)),
         "variants": {
-            v: {
-                **_metrics(Counts.of(_fields(rs)), _cells(rs)),
-                "timing": _timing(rs),
-            }
-            for v in variants
-            for rs in [[r for r in results if r.variant == v]]
+            label: {**_metrics(Counts.of(_fields(rs)), _cells(rs)), "timing": _timing(rs)}
+            for label, rs in groups.items()
         },
         "samples": [
             {
                 "sample": r.sample,
                 "variant": r.variant,
+                "corpus": r.corpus,
+                **r.meta,
                 "pages": r.pages,
                 "seconds": round(r.seconds, 3),
                 "error": r.error,
@@ -94,18 +110,15 @@ def summarise(results: list[SampleResult], info: dict[str, str] | None = None) -
             }
             for r in results
         ],
-        "by_kind": {
-            v: _grouped(_fields([r for r in results if r.variant == v]), lambda f: f.report_kind)
-            for v in variants
-        },
+        "by_kind": {label: _grouped(_fields(rs), lambda f: f.report_kind) for label, rs in groups.items()},
         "by_group": {
-            v: _grouped(
-                _fields([r for r in results if r.variant == v]), lambda f: f"{f.report_kind}.{f.group}"
-            )
-            for v in variants
+            label: _grouped(_fields(rs), lambda f: f"{f.report_kind}.{f.group}")
+            for label, rs in groups.items()
         },
+        "by_province": {label: _by_meta(rs, "province") for label, rs in groups.items() if rs[0].meta},
+        "by_producer": {label: _by_meta(rs, "producer") for label, rs in groups.items() if rs[0].meta},
         "errors": [
-            {"sample": r.sample, "variant": r.variant, **f.model_dump()}
+            {"sample": r.sample, "variant": r.label, **f.model_dump()}
             for r in results
             if r.score
             for f in r.score.fields
@@ -150,15 +163,19 @@ def render_terminal(summary: dict[str, Any]) -> str:
     """A readable fixed-width table: per sample, per variant, per report kind, timing."""
     lines: list[list[str]] = []
     for s in summary["samples"]:
-        name = f"{s['sample']} [{s['variant']}]"
-        lines.append(
-            [name, "ERROR", s["error"] or "", "", "", "", "", "", ""] if s["error"] else _line(name, s)
-        )
+        name = f"{s['sample']} [{s['corpus'] + '/' if s['corpus'] else ''}{s['variant']}]"
+        lines.append(_line(name, s))
+        if s["error"]:
+            lines.append([f"  error: {_cell(s['error'])}", "", "", "", "", "", "", "", ""])
     for v, m in summary["variants"].items():
         lines.append(_line(f"ALL [{v}]", m))
     for v, kinds in summary["by_kind"].items():
         for kind, m in kinds.items():
             lines.append(_line(f"  {kind} [{v}]", m))
+    for key in ("by_province", "by_producer"):
+        for v, groups in summary.get(key, {}).items():
+            for name, m in groups.items():
+                lines.append(_line(f"  {key[3:]} {name} ({m['documents']} docs) [{v}]", m))
     rows = _table(lines)
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
     out = [_row(r, widths) for r in rows]
@@ -179,16 +196,15 @@ def render_markdown(summary: dict[str, Any]) -> str:
     out = ["# Evaluation report", ""]
     if summary["info"]:
         out += [", ".join(f"{k}: {v}" for k, v in summary["info"].items()), ""]
+    if summary.get("headline"):
+        out += [f"Headline: **{summary['headline']}**.", ""]
     out += [
         "| sample | variant | P | R | F1 | cell acc. | correct | wrong | missing | extra | pages | s |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summary["samples"]:
-        if s["error"]:
-            out.append(f"| {s['sample']} | {s['variant']} | error: {s['error']} |||||||||")
-            continue
         out.append(
-            f"| {s['sample']} | {s['variant']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+            f"| {s['sample']} | {s['corpus'] + '/' if s['corpus'] else ''}{s['variant']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
             f"{s['cell_accuracy']:.3f} | {s['correct']} | {s['wrong']} | {s['missing']} | {s['extra']} | "
             f"{s['pages']} | {s['seconds']} |"
         )
@@ -218,6 +234,14 @@ def render_markdown(summary: dict[str, Any]) -> str:
                 f"| {v} | {g} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                 f"{m['correct']} | {m['wrong']} | {m['missing']} | {m['extra']} |"
             )
+    failed = [s for s in summary["samples"] if s["error"]]
+    if failed:
+        out += [
+            "",
+            f"## Documents the pipeline could not read ({len(failed)}; their gold fields count as missing)",
+            "",
+        ]
+        out += [f"- {s['sample']} [{s['corpus']}/{s['variant']}]: {s['error']}" for s in failed]
     errors = summary["errors"]
     out += ["", f"## Field errors ({len(errors)})", ""]
     if errors:

@@ -210,6 +210,8 @@ class _Scorer:
             g, p = gold[i], pred[j]
             path = f"{prefix}tables[{g.get('id')}]"
             self.leaf(kind, f"{path}.title", g.get("title"), p.get("title"))
+            # An empty table is scored by its note (v1.1): present, and printed as empty.
+            self.leaf(kind, f"{path}.empty_note", g.get("empty_note"), p.get("empty_note"))
             self.rows(kind, path, g.get("rows") or [], p.get("rows") or [], g.get("columns") or [])
         for i, g in enumerate(gold):
             if i not in matched_g:

@@ -181,7 +181,9 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
     reports, narratives = extract_rules_with_narratives(doc)
     timings["extract"] = time.perf_counter() - start
     if not reports:
-        raise InputError(str(path), "no 部门决算 or 绩效自评 report found (wrong kind of document?)")
+        raise InputError(
+            str(path), "no 部门决算, 部门预算 or 绩效自评 report found (wrong kind of document?)"
+        )
     # --- LLM extraction (issue 5): the model's answers merged into the rules' reports ---
     llm_findings: list[Finding] = []
     llm_info: dict[str, object] | None = None
@@ -200,11 +202,19 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
         from extractor.check import run_checks
 
         start = time.perf_counter()
-        findings = run_checks(reports, narratives)
+        findings = run_checks(reports, narratives, layout=doc)  # layout: wording/contents checks (issue 17)
 
         timings["check"] = time.perf_counter() - start
     result = ResultDocument(
-        source=Source(file=_printable(path.name), sha256=_sha256(path), pages=doc.n_pages),
+        # Extension `source.path`: where the source was read, so `extractor check` can re-read it.
+        source=Source.model_validate(
+            {
+                "file": _printable(path.name),
+                "sha256": _sha256(path),
+                "pages": doc.n_pages,
+                "path": _printable(str(path.resolve())),
+            }
+        ),
         reports=reports,
         findings=findings + llm_findings,
     )

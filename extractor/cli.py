@@ -21,6 +21,12 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=Path("samples"),
         help="folder with gold/, pdf/, scan/ (default: samples)",
     )
+    p.add_argument(
+        "--corpus",
+        choices=["samples", "real", "all"],
+        default="all",
+        help="samples: our three typeset reports; real: published PDFs (samples/real); default all",
+    )
     p.add_argument("--backend", choices=["rules", "llm"], default="rules")
     p.add_argument(
         "--variant", choices=["pdf", "scan"], action="append", help="repeatable; default: every variant"
@@ -39,6 +45,12 @@ def _run_eval(args: argparse.Namespace) -> int:
     return run_eval_command(args)
 
 
+def _add_review(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from extractor.review.cli import add_parser as add_review
+
+    add_review(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extractor",
@@ -51,10 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.check_cli import add_parser as add_check
 
     add_check(sub)
+    from extractor.annotate import add_parser as add_annotate  # issue 17: the annotated PDF
+
+    add_annotate(sub)
     _add_eval(sub)
     from extractor.export import add_parser as add_export
 
     add_export(sub)
+    _add_review(sub)
     return parser
 
 

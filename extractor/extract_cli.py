@@ -16,6 +16,7 @@ from extractor.batch.naming import collect, display
 from extractor.batch.progress import reporter
 from extractor.batch.runner import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Batch, BatchResult
 from extractor.batch.store import prepare_out
+from extractor.check.policy import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FAIL_ON_HELP, fails_counts
 from extractor.core.errors import ConfigError
 from extractor.core.limits import DEFAULT_LIMITS, Limits
 
@@ -35,12 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--ocr-engine", default="rapidocr", help="rapidocr (default) or paddle")
     p.add_argument("--force", action="store_true", help="re-extract files whose result is already up to date")
     p.add_argument("--stdout", action="store_true", help="print the results instead of writing files")
-    p.add_argument(
-        "--fail-on",
-        choices=["error", "warning", "never"],
-        default="never",
-        help="also exit 1 when a check of this severity (or worse) fails (default: never)",
-    )
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default=DEFAULT_FAIL_ON, help=FAIL_ON_HELP)
     b = p.add_argument_group("batch (see README: Bulk runs)")
     b.add_argument("-j", "--jobs", type=int, help="worker processes (default: the machine's cores)")
     b.add_argument(
@@ -114,15 +110,6 @@ def limits_from(args: argparse.Namespace) -> Limits:
         raise ConfigError(f"invalid limit ({bad})") from exc
 
 
-def fails_policy(failed_checks: dict[str, int], fail_on: str) -> bool:
-    """Whether failed findings make the run fail under --fail-on (never / warning / error).
-
-    Kept apart so the check package's shared policy can replace it.
-    """
-    threshold = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    return any(failed_checks.get(severity, 0) for severity in threshold)
-
-
 def _executor(args: argparse.Namespace, limits: Limits) -> object:
     from extractor.batch.pool import default_jobs
 
@@ -192,7 +179,7 @@ def _finish(result: BatchResult, args: argparse.Namespace, total: int) -> int:
     print(f"summary: {summary}", file=sys.stderr)
     if result.failed:
         return EXIT_FAILED
-    if fails_policy(result.failed_checks, args.fail_on):
+    if fails_counts(result.failed_checks, args.fail_on):
         print(
             f"checks failed at severity {args.fail_on} or worse (--fail-on {args.fail_on})", file=sys.stderr
         )
@@ -200,4 +187,4 @@ def _finish(result: BatchResult, args: argparse.Namespace, total: int) -> int:
     return EXIT_OK
 
 
-__all__ = ["CSV_COLUMNS", "add_parser", "fails_policy", "run_extract_command", "to_csv"]
+__all__ = ["CSV_COLUMNS", "add_parser", "run_extract_command", "to_csv"]

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 from extractor.core.types import Block, Heading, LayoutDocument, Paragraph, TableBlock
 from extractor.schemas import ReportKind
+from extractor.vocab import budget as budget_vocab
+from extractor.vocab import final_account as final_account_vocab
+from extractor.vocab import overall_self_eval as overall_vocab
+from extractor.vocab import self_eval as self_eval_vocab
+from extractor.vocab import transfer_self_eval as transfer_vocab
 
 _MARKERS: list[tuple[ReportKind, re.Pattern[str]]] = [
-    ("transfer_self_eval", re.compile(r"转移支付.*绩效自评(报告|表)$")),
-    ("project_self_eval", re.compile(r"项目(支出)?绩效自评(报告|表)$")),
-    ("overall_self_eval", re.compile(r"(部门)?整体支出绩效自评(报告|表)$")),
-    ("final_account", re.compile(r"部门决算$|单位决算$")),
+    # Most specific first: a transfer fund's report is not a project's.
+    ("transfer_self_eval", re.compile(transfer_vocab.TITLE)),
+    ("project_self_eval", re.compile(self_eval_vocab.PROJECT_TITLE)),
+    ("overall_self_eval", re.compile(overall_vocab.TITLE)),
+    ("final_account", re.compile(final_account_vocab.TITLE)),
+    ("budget", re.compile(budget_vocab.TITLE_PATTERN)),
 ]
+_BUDGET_NEEDS = [re.compile(p) for p in budget_vocab.TITLE_NEEDS]
 _NOT_TITLE = re.compile(
     r"^([-•]|\d+\s*[、.．]|[（(]\d+[)）]|附件\s*[：:])|共\s*\d+\s*份|见附件|以下附件|附件[：:]"
 )
@@ -47,6 +55,8 @@ def _title_kind(text: str) -> ReportKind | None:
         return None
     for kind, pattern in _MARKERS:
         if pattern.search(text):
+            if kind == "budget" and not any(p.search(text) for p in _BUDGET_NEEDS):
+                continue  # budget: a heading such as 一、部门预算 names a topic, not a report
             return kind
     return None
 
@@ -88,6 +98,59 @@ def _title_at(blocks: tuple[Block, ...], i: int) -> tuple[ReportKind, str, int] 
     return None
 
 
+def _single_line_page(block: Block) -> int | None:
+    """The page of a heading or one-line paragraph (a cover line), else None."""
+    if isinstance(block, Heading):
+        return block.span.page
+    if isinstance(block, Paragraph) and len(block.spans) == 1:
+        return block.spans[0].page
+    return None
+
+
+def _cover_lines(blocks: tuple[Block, ...], i: int) -> str:
+    """Heading lines printed just above a title on the same page, that the title continues
+    (a cover set as `上海市普陀区规划和自然` / `资源局` / `2024 年度部门决算`)."""
+    page = _single_line_page(blocks[i])
+    if page is None:
+        return ""
+    lines: list[str] = []
+    for prev in reversed(blocks[max(0, i - 2) : i]):
+        text = _text(prev)
+        if (
+            _single_line_page(prev) != page
+            or not text
+            or _LABEL.match(text)
+            or _title_kind(text) is not None
+            or re.search(r"[。，；：:]", text)
+            or len(text) + sum(map(len, lines)) > MAX_TITLE_CHARS // 2
+        ):
+            break
+        lines.insert(0, text)
+    return "".join(lines)
+
+
+COVER_TEXT_CHARS = 120
+"""A report start followed by less prose than this before the next start of the same kind is a cover."""
+
+
+def _without_covers(
+    blocks: tuple[Block, ...], starts: list[tuple[int, ReportKind, str]]
+) -> list[tuple[int, ReportKind, str]]:
+    """A cover page (title, department, date) and the report's own title are one report:
+    the cover's start is kept, and the report's title (the one over its content) wins."""
+    out: list[tuple[int, ReportKind, str]] = []
+    for start in starts:
+        if out and out[-1][1] == start[1]:
+            first = out[-1][0]
+            between = blocks[first : start[0]]
+            prose = sum(len(_text(b)) for b in between if isinstance(b, Paragraph))
+            if prose < COVER_TEXT_CHARS and not any(isinstance(b, TableBlock) for b in between):
+                out[-1] = (first, start[1], start[2])
+                continue
+        out.append(start)
+    return out
+
+
 def find_segments(doc: LayoutDocument) -> list[Segment]:
     """Report segments in document order."""
     starts: list[tuple[int, ReportKind, str]] = []
@@ -99,14 +162,28 @@ def find_segments(doc: LayoutDocument) -> list[Segment]:
             i += 1
             continue
         kind, title, used = found
+        title = _cover_lines(blocks, i) + title
         i += used
-        if kind == "final_account" and any(k == "final_account" for _, k, _ in starts):
+        if kind in ("final_account", "budget") and any(k == kind for _, k, _ in starts):
             continue
         starts.append((i - used, kind, title))
+    starts = _without_covers(blocks, starts)
     if not starts:
-        return []
+        return _tables_only_budget(doc)
     segments = []
     for n, (i, kind, title) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
         segments.append(Segment(kind=kind, start=i if n else 0, end=end, title=title))
     return segments
+
+
+def _tables_only_budget(doc: LayoutDocument) -> list[Segment]:
+    """A file holding only a budget's tables (no report title): one budget segment when two or
+    more of its tables carry standard budget table titles (收支预算总表, 一般公共预算支出预算表 …)."""
+    from extractor.extract.rules.budget_tables import framed_title, title_of
+
+    titles = [t for b in doc.blocks if (t := title_of(_text(b)))]
+    titles += [f[0] for b in doc.blocks if isinstance(b, TableBlock) and (f := framed_title(b.table))]
+    if len(set(titles)) < 2 or not any(isinstance(b, TableBlock) for b in doc.blocks):
+        return []
+    return [Segment(kind="budget", start=0, end=len(doc.blocks), title="")]

@@ -54,3 +54,9 @@ class ResultDocument(Frozen):
     source: Source
     reports: list[Report] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: each report's key values and the failed checks."""
+        from extractor.schemas.display import result_html  # display imports this module
+
+        return result_html(self)

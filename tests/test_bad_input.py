@@ -69,10 +69,12 @@ def test_a_rerun_skips_what_is_done_and_force_redoes_it(
 ) -> None:
     good = str(GOOD)
     out = tmp_path / "out"
+    # 003 has a genuine error (a 元 for 万元): findings change the exit status only with --fail-on,
+    # as in `check`, and a skipped file's findings still count.
     assert main(["extract", "-q", "-o", str(out), good]) == 0
     written = (out / "003_fa808c88f47e4303.json").read_text(encoding="utf-8")
     capsys.readouterr()
-    assert main(["extract", "-q", "-o", str(out), good]) == 0
+    assert main(["extract", "-q", "--fail-on", "error", "-o", str(out), good]) == 1
     assert "skip:" in capsys.readouterr().err
     # A CSV run is not "up to date" because a JSON result exists: the format is part of the options.
     assert main(["extract", "-q", "--format", "csv", "-o", str(out), good]) == 0

@@ -18,8 +18,8 @@ from conftest import ROOT, SAMPLES
 from hostile import png_bomb
 
 from extractor.batch.naming import collect, safe_component
+from extractor.check.policy import fails_counts
 from extractor.cli import main
-from extractor.extract_cli import fails_policy
 
 GOOD = SAMPLES / "pdf" / "003_fa808c88f47e4303.pdf"
 SCAN = SAMPLES / "scan" / "003_fa808c88f47e4303.pdf"
@@ -98,8 +98,8 @@ def test_a_failed_file_is_not_retried_for_the_same_input_options_and_limits(
 
 
 def test_fail_on_makes_failed_checks_count(tmp_path: Path) -> None:
-    assert fails_policy({"error": 1}, "error") and fails_policy({"warning": 2}, "warning")
-    assert not fails_policy({"warning": 2}, "error") and not fails_policy({"error": 1}, "never")
+    assert fails_counts({"error": 1}, "error") and fails_counts({"warning": 2}, "warning")
+    assert not fails_counts({"warning": 2}, "error") and not fails_counts({"error": 1}, "never")
     out = tmp_path / "out"
     assert main(["extract", "-q", "-o", str(out), str(GOOD)]) == 0  # findings alone never fail a run
     findings = json.loads((out / "003_fa808c88f47e4303.json").read_text(encoding="utf-8"))["findings"]

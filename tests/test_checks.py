@@ -40,13 +40,35 @@ def _row(code: str | None, name: str, total: str, basic: str | None, project: st
     }
 
 
-def test_code_hierarchy_and_row_totals_pass_within_rounding() -> None:
-    # 合计 971.50 while its classes add to 971.51: four 2-decimal parts may drift by 4 × 0.005 + 0.005.
+def _slip(f: Finding) -> bool:
+    """A rounding-level slip: a warning that names both numbers, never an error."""
+    return f.severity == "warning" and "rounding-level slip" in (f.message or "")
+
+
+def test_code_hierarchy_and_row_totals_slips_within_rounding_are_warnings() -> None:
+    # 合计 971.50 while its classes add to 971.51: four 2-decimal parts may drift by 4 × 0.005 + 0.005,
+    # so it is no error; it is a warning that prints both numbers.
     report = _fa(
         [
             _row(None, "合计", "1468.53", "971.50", "497.02"),
             _row("208", "社会保障和就业支出", "76.21", "70.27", "5.94"),
             _row("210", "卫生健康支出", "1358.08", "867.00", "491.09"),
+            _row("221", "住房保障支出", "32.87", "32.87", None),
+            _row("229", "其他支出", "1.37", "1.37", None),
+        ]
+    )
+    failed = _failed([report])
+    assert failed and all(_slip(f) for f in failed)
+    basic = next(f for f in failed if f.actual == "971.50")
+    assert "971.50" in basic.message and "971.51" in basic.message
+
+
+def test_exact_sums_pass_without_a_slip() -> None:
+    report = _fa(
+        [
+            _row(None, "合计", "1468.52", "971.51", "497.01"),
+            _row("208", "社会保障和就业支出", "76.21", "70.27", "5.94"),
+            _row("210", "卫生健康支出", "1358.07", "867.00", "491.07"),
             _row("221", "住房保障支出", "32.87", "32.87", None),
             _row("229", "其他支出", "1.37", "1.37", None),
         ]
@@ -64,8 +86,8 @@ def test_code_hierarchy_catches_a_wrong_total() -> None:
             _row("229", "其他支出", "1.37", "1.37", None),
         ]
     )
-    failed = _failed([report])
-    # 1478.53 vs 981.50 + 497.02 = 1478.52 is within the row's rounding: only the class sums fail.
+    failed = [f for f in _failed([report]) if not _slip(f)]
+    # 1478.53 vs 981.50 + 497.02 = 1478.52 is within the row's rounding: only the class sums are errors.
     assert {(f.check, f.actual) for f in failed} == {
         ("table.code_hierarchy", "1478.53"),
         ("table.code_hierarchy", "981.50"),
@@ -282,22 +304,43 @@ def sample_findings() -> dict[str, list[Finding]]:
     return out
 
 
+# Publishing defects of the samples found by the wording checks (warnings and infos, not arithmetic).
+GENUINE_WORDING = {
+    ("002", 1, "wording.typography"): "附件1 p.35 `主要包括：（办公费…其他商品和服务支出等。` and p.36 "
+    "`（医药服务管理工作经费25万元…33万元。` open a bracket they never close",
+    ("003", 0, "wording.typography"): "`稳定脱贫户稳定脱贫户45725人` repeats the words",
+}
+
+
 def test_every_genuine_error_is_caught_and_nothing_else(sample_findings: dict[str, list[Finding]]) -> None:
     failed = {
-        (name, f.report, f.check) for name, fs in sample_findings.items() for f in fs if f.status == "fail"
+        (name, f.report, f.check)
+        for name, fs in sample_findings.items()
+        for f in fs
+        if f.status == "fail" and not _slip(f)
     }
-    assert failed == set(GENUINE), {k: GENUINE.get(k, "unexpected") for k in failed ^ set(GENUINE)}
+    expected = set(GENUINE) | set(GENUINE_WORDING)
+    assert failed == expected, {k: GENUINE.get(k, "unexpected") for k in failed ^ expected}
+    errors = {
+        (name, f.report, f.check)
+        for name, fs in sample_findings.items()
+        for f in fs
+        if f.status == "fail" and f.severity == "error"
+    }
+    assert errors <= set(GENUINE)
 
 
 def test_rounding_differences_in_the_samples_are_not_flagged(
     sample_findings: dict[str, list[Finding]],
 ) -> None:
-    # 公开03表 合计 基本支出 971.50 vs Σ classes 971.51, 自评报告 总支出 1468.52 vs 1468.53: rounding only.
-    passes = [f for f in sample_findings["002"] if f.status == "pass"]
+    # 公开03表 合计 基本支出 971.50 vs Σ classes 971.51: a warning with both numbers, never an error;
+    # 自评报告 总支出 1468.52 vs the 决算's 1468.53 (two documents, each rounded): a pass.
+    findings = sample_findings["002"]
+    slip = next(f for f in findings if f.check == "table.code_hierarchy" and f.actual == "971.50")
+    assert _slip(slip) and slip.expected == "971.51"
     assert any(
-        f.check == "table.code_hierarchy" and f.actual == "971.50" and f.expected == "971.51" for f in passes
+        f.check == "cross.attachment" and f.actual == "1468.52" and f.status == "pass" for f in findings
     )
-    assert any(f.check == "cross.attachment" and f.actual == "1468.52" for f in passes)
 
 
 def test_level1_header_weight_is_read_from_its_source_text() -> None:
@@ -322,4 +365,9 @@ def test_level1_header_weight_is_read_from_its_source_text() -> None:
 def test_missing_standard_tables_are_reported() -> None:
     report = _fa([_row(None, "合计", "1", "1", None)])
     (finding,) = [f for f in run_checks([report]) if f.check == "complete.standard_tables"]
-    assert finding.status == "fail" and "公开01、02、04、05、06、07、08、09表" in finding.message
+    assert finding.status == "fail"
+    # The one table present (03 支出决算表) is not reported; the eight others are, by title.
+    assert finding.message.startswith(
+        "no table titled 收入支出决算总表、收入决算表、财政拨款收入支出决算总表"
+    )
+    assert finding.actual == "03"

@@ -132,7 +132,7 @@ def test_a_document_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
     pdf = make_pdf(
         [PageSpec(lines=[("会议通知", 16.0), ("请各单位于下周一参加会议。", 10.0)])], tmp_path / "n.pdf"
     )
-    with pytest.raises(InputError, match="no 部门决算 or 绩效自评 report"):
+    with pytest.raises(InputError, match="no 部门决算, 部门预算 or 绩效自评 report"):
         extract(pdf, NEVER)
 
 

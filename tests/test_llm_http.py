@@ -33,7 +33,7 @@ FINAL_TXT = """2023年度某某县财政局部门决算
 第一部分 收入支出决算总表
 单位：万元
 项目\t金额\t项目\t金额
-一、一般公共预算财政拨款收入\t1,200.50\t一、一般公共服务支出\t1,180.00
+一、财政拨款收入（一般公共预算）\t1,200.50\t一、一般公共服务支出\t1,180.00
 本年收入合计\t1,250.50\t本年支出合计\t1,230.00
 二、部门决算情况说明
 2023年度收入合计1250.50万元，支出合计1230.00万元。机关运行经费支出98.76万元。
@@ -134,7 +134,7 @@ def test_final_account_key_figures_as_a_tool_call(
                 "key_figures": {
                     "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
                     "general_budget_appropriation_income": q(
-                        "1200.50", "一、一般公共预算财政拨款收入 | 1,200.50"
+                        "1200.50", "一、财政拨款收入（一般公共预算） | 1,200.50"
                     ),
                     "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
                 },
@@ -159,7 +159,7 @@ def test_final_account_key_figures_as_a_tool_call(
     assert {r.lower(): v for r, v in request["headers"].items()}["authorization"] == f"Bearer {KEY}"
     # The table reached the model as a grid with its row and column labels.
     user = body["messages"][1]["content"]
-    assert "| 一、一般公共预算财政拨款收入 | 1,200.50 | 一、一般公共服务支出 | 1,180.00 |" in user
+    assert "| 一、财政拨款收入（一般公共预算） | 1,200.50 | 一、一般公共服务支出 | 1,180.00 |" in user
 
 
 def test_overall_scalars_as_json_schema(server: ChatServer, config: LlmConfig, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ TEXT = """2023年度某某县财政局部门决算
 第一部分 收入支出决算总表
 单位：万元
 项目\t金额\t项目\t金额
-一、一般公共预算财政拨款收入\t1,200.50\t一、一般公共服务支出\t1,180.00
+一、财政拨款收入（一般公共预算）\t1,200.50\t一、一般公共服务支出\t1,180.00
 本年收入合计\t1,250.50\t本年支出合计\t1,230.00
 二、部门决算情况说明
 2023年度收入合计1250.50万元，支出合计1230.00万元。机关运行经费支出98.76万元。
@@ -36,7 +36,7 @@ def q(value: str, quote: str) -> dict[str, str]:
 ANSWER = {
     "key_figures": {
         "income_total": q("1250.50", "本年收入合计 | 1,250.50"),
-        "general_budget_appropriation_income": q("1200.50", "一、一般公共预算财政拨款收入 | 1,200.50"),
+        "general_budget_appropriation_income": q("1200.50", "一、财政拨款收入（一般公共预算） | 1,200.50"),
         "operating_funds": q("98.76", "机关运行经费支出98.76万元"),
         "expenditure_total": q("1180.00", "一般公共服务支出 | 1,180.00"),  # the wrong line: disagrees
     }
@@ -92,7 +92,7 @@ def test_fill_takes_the_model_only_for_empty_fields(doc: LayoutDocument) -> None
     assert src["key_figures.expenditure_total"] == "rules"
     assert src["department"] == "rules"
     evidence = result.reports[0].evidence["key_figures.general_budget_appropriation_income"]
-    assert evidence.text == "一、一般公共预算财政拨款收入 | 1,200.50" and evidence.page == 1
+    assert evidence.text == "一、财政拨款收入（一般公共预算） | 1,200.50" and evidence.page == 1
     assert not [f for f in result.findings if f.check == "llm.disagreement"]
     assert [r.tag for r in client.history] == [KEY]
 

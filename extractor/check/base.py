@@ -1,9 +1,16 @@
 """The checker framework: a check is a small named rule over one report (or all of them)
 that returns findings with status pass / fail / skipped, never a guess.
 
-Tolerance follows rounding: every printed number is exact to half a unit of its
-last digit, so a sum may differ from its printed total by the sum of those half
-units, and a printed percentage by its own half unit widened by its inputs'.
+One rounding policy for every check:
+
+- every printed number is exact to half a unit of its last digit, so a sum may differ
+  from its printed total by the sum of those half units;
+- a sum whose printed total differs from its parts by a nonzero amount that rounding
+  can explain (the 0.01-level slip of a table computed in 元 and printed in 万元) is a
+  *warning* that prints both numbers, never an error;
+- a printed rate or share passes when it is the rounded **or the truncated** form of the
+  exact quotient (9746.50 / 10210.34 = 95.457…: `95.46%` and `95.45%` both pass), widened
+  by the rounding of its inputs.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Literal
 
+from extractor.check.source import SourceText
 from extractor.core.types import SourceSpan
 from extractor.schemas import Evidence, Finding, Report
 
@@ -55,6 +63,8 @@ class Context:
     reports: Sequence[Report]
     paragraphs: Sequence[SourceSpan] = ()
     """The report's narrative (one span per paragraph), when the source is at hand; prose checks need it."""
+    source: SourceText | None = None
+    """Headings, paragraphs and printed lines of the report's pages, when the source is at hand."""
 
     def evidence(self, paths: Iterable[str]) -> dict[str, Evidence]:
         """Where each field was read; `reports[N].<path>` names a field of another report."""
@@ -100,6 +110,8 @@ class Check:
     severity: Severity
     description: str
     run: Callable[[Context], Iterable[Finding]] = field(compare=False)
+    needs_source: bool = False
+    """Reads the source document (narrative, headings, lines): runs only when it is at hand."""
 
 
 REGISTRY: list[Check] = []
@@ -107,12 +119,21 @@ _OTHER_REPORT = re.compile(r"^reports\[(\d+)\]\.(.+)$")
 
 
 def check(
-    id: str, kinds: tuple[str, ...], severity: Severity, description: str
+    id: str, kinds: tuple[str, ...], severity: Severity, description: str, *, needs_source: bool = False
 ) -> Callable[[Callable[[Context], Iterable[Finding]]], Callable[[Context], Iterable[Finding]]]:
     """Register a check function (the registry is filled once, at import, and never changes)."""
 
     def register(fn: Callable[[Context], Iterable[Finding]]) -> Callable[[Context], Iterable[Finding]]:
-        REGISTRY.append(Check(id=id, kinds=kinds, severity=severity, description=description, run=fn))
+        REGISTRY.append(
+            Check(
+                id=id,
+                kinds=kinds,
+                severity=severity,
+                description=description,
+                run=fn,
+                needs_source=needs_source,
+            )
+        )
         return fn
 
     return register
@@ -135,21 +156,46 @@ def sum_finding(
     relation: str = "Σ",
     exact_integers: bool = False,
 ) -> Finding:
-    """total = Σ parts, within the rounding of every printed number involved."""
+    """total = Σ parts, within the rounding of every printed number involved.
+
+    A nonzero difference inside that rounding is reported as a warning with both numbers
+    (a rounding slip an auditor may want to see), not as an error.
+    """
     expected = sum((v for _, v in parts), Decimal(0))
     tolerance = half_unit(total[1], exact_integers=exact_integers) + sum(
         (half_unit(v, exact_integers=exact_integers) for _, v in parts), Decimal(0)
     )
     diff = abs(expected - total[1])
     fields = [total[0], *(p for p, _ in parts)]
-    status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
     terms = " + ".join(fmt(v) for _, v in parts) if len(parts) <= 8 else f"{len(parts)} parts"
     message = f"{label}: printed {fmt(total[1])}, {relation} {terms} = {fmt(expected)}"
-    if status == "fail":
+    status: Literal["pass", "fail"] = "pass"
+    if diff > tolerance:
+        status = "fail"
         message += f" (off by {fmt(diff)}, more than rounding allows: {fmt(tolerance)})"
+    elif diff and severity != "info":
+        status, severity = "fail", "warning"
+        message += (
+            f" (a rounding-level slip of {fmt(diff)}: printed {fmt(total[1])}, parts give {fmt(expected)})"
+        )
     return ctx.finding(
         check_id, severity, status, message, fmt(expected), fmt(total[1]), fmt(tolerance), fields
     )
+
+
+def rate_fits(printed: Decimal, exact: Decimal, slack: Decimal) -> str | None:
+    """How `printed` shows `exact` ("rounded" or "truncated"), or None when it shows neither.
+
+    `slack` widens both by the rounding of the quotient's inputs.
+    """
+    if abs(exact - printed) <= half_unit(printed) + slack:
+        return "rounded"
+    unit = half_unit(printed) * 2
+    if printed - slack <= exact < printed + unit + slack and exact >= 0 <= printed:
+        return "truncated"
+    if printed - unit - slack < exact <= printed + slack and exact < 0:
+        return "truncated"
+    return None
 
 
 def ratio_finding(
@@ -173,15 +219,17 @@ def ratio_finding(
         )
     expected = n / d * scale
     hn, hd = half_unit(n, exact_integers=exact_integers), half_unit(d, exact_integers=exact_integers)
-    tolerance = half_unit(p) + scale * (hn / abs(d) + abs(n) * hd / (d * d))
-    diff = abs(expected - p)
-    status: Literal["pass", "fail"] = "pass" if diff <= tolerance else "fail"
+    slack = scale * (hn / abs(d) + abs(n) * hd / (d * d))
+    tolerance = half_unit(p) + slack
+    how = rate_fits(p, expected, slack)
+    status: Literal["pass", "fail"] = "pass" if how else "fail"
     shown = rounded(expected, Decimal("0.01"))
-    message = (
-        f"{label}: printed {fmt(p)}, but {fmt(n)} / {fmt(d)} = {fmt(shown)}"
-        if status == "fail"
-        else (f"{label}: printed {fmt(p)} = {fmt(n)} / {fmt(d)} ({fmt(shown)})")
-    )
+    if status == "fail":
+        message = f"{label}: printed {fmt(p)}, but {fmt(n)} / {fmt(d)} = {fmt(shown)}"
+    else:
+        message = f"{label}: printed {fmt(p)} = {fmt(n)} / {fmt(d)} ({fmt(shown)})"
+        if how == "truncated":
+            message += f", truncated rather than rounded ({fmt(rounded(expected, Decimal('0.0001')))})"
     return ctx.finding(
         check_id,
         severity,

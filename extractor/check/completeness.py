@@ -3,35 +3,112 @@ its own 自评表 (the same project printed twice in one file)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from extractor.check.base import Context, check, fmt, half_unit
+from extractor.check.contents import contents_pages
+from extractor.check.text import squeeze
 from extractor.schemas import FinalAccount, Finding, ProjectSelfEval
+from extractor.vocab.final_account import STANDARD_TABLES, TABLE_NUMBER, TITLE_END
+from extractor.vocab.final_account_checks import STANDARD_TITLES
 
 STANDARD_IDS = [f"{n:02d}" for n in range(1, 10)]
+
+
+def _table_id(title: str) -> str | None:
+    """The standard table a printed title names, by its words (numbered `公开0X表` or not)."""
+    number = re.search(TABLE_NUMBER, title)
+    if number:
+        return number.group(1)
+    for table_id, must, must_not in STANDARD_TABLES:
+        if all(w in title for w in must) and not any(w in title for w in must_not):
+            return table_id
+    return None
+
+
+def _printed_titles(ctx: Context) -> dict[str, int]:
+    """Standard tables whose title is printed in the body (outside the 目录): id → page."""
+    source = ctx.source
+    if source is None:
+        return {}
+    toc = contents_pages(source)
+    out: dict[str, int] = {}
+    for line in source.lines:
+        text = squeeze(line.text)
+        if line.page in toc or len(text) > 60 or not re.search(TITLE_END, text):
+            continue
+        table_id = _table_id(text)
+        if table_id is not None:
+            out.setdefault(table_id, line.page)
+    return out
 
 
 @check(
     "complete.standard_tables",
     ("final_account",),
     "warning",
-    "a 部门决算 carries all nine tables 公开01–09表",
+    "a 部门决算 carries the nine standard tables (by title, numbered 公开0X表 or not), each with rows or its empty-table note",
 )
 def standard_tables(ctx: Context) -> Iterator[Finding]:
     report = ctx.report
     assert isinstance(report, FinalAccount)
-    present = {t.id for t in report.tables}
+    present = {t.id for t in report.tables} | set(_printed_titles(ctx))
     missing = [i for i in STANDARD_IDS if i not in present]
+    names = "、".join(STANDARD_TITLES[i] for i in missing)
     yield ctx.finding(
         "complete.standard_tables",
         "warning",
         "fail" if missing else "pass",
-        f"missing 公开{'、'.join(missing)}表" if missing else "all nine standard tables found",
+        f"no table titled {names}" if missing else "all nine standard tables found (by title)",
         "01–09",
         ",".join(sorted(present)) or "none",
         None,
         [],
     )
+    for ti, table in enumerate(report.tables):
+        if not table.rows and not table.empty_note:
+            yield ctx.finding(
+                "complete.standard_tables",
+                "warning",
+                "fail",
+                f"{table.title or STANDARD_TITLES.get(table.id, table.id)} is printed without rows and without the note "
+                "that says why it is empty",
+                "rows or an empty-table note",
+                "neither",
+                None,
+                [f"tables[{ti}].title"],
+            )
+
+
+@check(
+    "complete.empty_note",
+    ("final_account", "budget"),
+    "warning",
+    "a table whose note says it is empty prints no amount",
+)
+def empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
+    for ti, table in enumerate(getattr(ctx.report, "tables", [])):
+        if not table.empty_note:
+            continue
+        amounts = [
+            (ri, column, value)
+            for ri, row in enumerate(table.rows)
+            for column, value in row.values.items()
+            if value
+        ]
+        if amounts:
+            ri, column, value = amounts[0]
+            yield ctx.finding(
+                "complete.empty_note",
+                "warning",
+                "fail",
+                f"{table.title}: the note says “{table.empty_note[:40]}”, yet the table prints {len(amounts)} "
+                f"amounts (e.g. {column} {fmt(value)})",
+                expected="no amounts",
+                actual=fmt(value),
+                fields=[f"tables[{ti}].empty_note", f"tables[{ti}].rows[{ri}].values.{column}"],
+            )
 
 
 def _is_form(report: ProjectSelfEval) -> bool:

@@ -16,11 +16,12 @@ from extractor.core.types import SourceSpan
 from extractor.schemas import Evidence, FinalAccount, Finding, OverallSelfEval
 
 NUM = r"(\d[\d,，]*(?:\.\d+)?)"
-PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval")
+PROSE_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget")
 
 _COMPLETION = [
     re.compile(
-        rf"预算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,30}}?决算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,12}}?完成(?:年初)?预算的\s*{NUM}\s*%"
+        rf"(年初|全年|调整后?)?预算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,30}}?决算(?:数)?为\s*{NUM}\s*万元[^。；]{{0,12}}?"
+        rf"完成(年初|全年|调整后?)?预算的\s*{NUM}\s*%"
     ),
     re.compile(
         rf"支出预算\s*{NUM}\s*万元[^。；]{{0,20}}?决算支出\s*{NUM}\s*万元[^。；]{{0,6}}?完成(?:支出)?预算的\s*{NUM}\s*%"
@@ -29,10 +30,6 @@ _COMPLETION = [
 _PLAN_ACTUAL = re.compile(
     rf"(?:合同|计划)[^，。；\d]{{0,6}}?{NUM}\s*(万元|根|人|个|次)?[，,]\s*实际[^，。；\d]{{0,6}}?{NUM}\s*(?:万元|根|人|个|次)?"
     rf"[，,]\s*完成(?:进度|率)为?\s*{NUM}\s*%"
-)
-_CHANGE = re.compile(
-    rf"{NUM}\s*万元[^。；\d]{{0,12}}?(?:与上年相比|比上年|较上年)[，,]?\s*(增加|减少)了?\s*{NUM}\s*万元[，,、]\s*"
-    rf"(?:上升|增长|下降|降低|减少)\s*{NUM}\s*%"
 )
 _SHARE = re.compile(
     rf"{NUM}\s*万元[，,]?\s*(?:\S{{0,2}})?占(?:比)?\s*(?:([^的，。；\d]{{1,10}})的)?\s*{NUM}\s*%"
@@ -68,20 +65,43 @@ def _with_text(finding: Finding, span: SourceSpan, text: str) -> Finding:
 
 
 @check(
-    "prose.completion_rate", PROSE_KINDS, "error", "完成预算的 X% = 决算 / 预算, and 完成进度 = 实际 / 计划"
+    "prose.completion_rate",
+    PROSE_KINDS,
+    "error",
+    "完成预算的 X% = 决算 / 预算, and 完成进度 = 实际 / 计划",
+    needs_source=True,
 )
 def completion_rate(ctx: Context) -> Iterator[Finding]:
     # (pattern, groups of planned, actual, printed rate)
-    claims = [*((p, (1, 2, 3)) for p in _COMPLETION), (_PLAN_ACTUAL, (1, 3, 4))]
+    claims = [(_COMPLETION[0], (2, 3, 5)), (_COMPLETION[1], (1, 2, 3)), (_PLAN_ACTUAL, (1, 3, 4))]
     for para in ctx.paragraphs:
         for pattern, (gp, ga, gr) in claims:
             for m in pattern.finditer(para.text):
                 planned, actual, rate = _d(m.group(gp)), _d(m.group(ga)), _d(m.group(gr))
+                label = f"“{m.group(0)[:40]}…”"
+                if pattern is _COMPLETION[0] and _labels_differ(m.group(1), m.group(4)):
+                    yield _with_text(
+                        ctx.finding(
+                            "prose.completion_rate",
+                            "error",
+                            "fail",
+                            f"{label}: the rate claims to be of the {m.group(4)}预算 but divides by the {m.group(1)}预算",
+                            expected=f"{m.group(1)}预算",
+                            actual=f"{m.group(4)}预算",
+                            fields=["(narrative)"],
+                        ),
+                        para,
+                        m.group(0),
+                    )
+                    continue
+                if planned == 0:
+                    yield _with_text(_zero_budget(ctx, label, actual, rate), para, m.group(0))
+                    continue
                 f = ratio_finding(
                     ctx,
                     "prose.completion_rate",
                     "error",
-                    f"“{m.group(0)[:40]}…”",
+                    label,
                     ("(narrative)", rate),
                     ("(narrative)", actual),
                     ("(narrative)", planned),
@@ -89,23 +109,33 @@ def completion_rate(ctx: Context) -> Iterator[Finding]:
                 yield _with_text(f, para, m.group(0))
 
 
-@check("prose.change", PROSE_KINDS, "error", "增加 A 万元、上升 X%: X = A / (本年 − A)")
-def year_on_year(ctx: Context) -> Iterator[Finding]:
-    for para in ctx.paragraphs:
-        for m in _CHANGE.finditer(para.text):
-            current, direction, delta, pct = _d(m.group(1)), m.group(2), _d(m.group(3)), _d(m.group(4))
-            previous = current - delta if direction == "增加" else current + delta
-            label = f"“{m.group(0)[:40]}…” (上年 = {fmt(previous)})"
-            f = ratio_finding(
-                ctx,
-                "prose.change",
-                "error",
-                label,
-                ("(narrative)", pct),
-                ("(narrative)", delta),
-                ("(narrative)", previous),
-            )
-            yield _with_text(f, para, m.group(0))
+def _labels_differ(budget: str | None, claim: str | None) -> bool:
+    """年初预算 and 全年/调整预算 are different budgets; an unlabelled one can be either."""
+    if not budget or not claim:
+        return False
+    return (budget == "年初") != (claim == "年初")
+
+
+def _zero_budget(ctx: Context, label: str, actual: Decimal, rate: Decimal) -> Finding:
+    """A rate of a budget printed as 0: only 0/0 printed as 0% (or 100%) is not an error."""
+    if actual == 0 and rate in (0, 100):
+        return ctx.finding(
+            "prose.completion_rate",
+            "error",
+            "skipped",
+            f"{label}: 预算 and 决算 are both 0, the rate is undefined",
+            fields=["(narrative)"],
+        )
+    return ctx.finding(
+        "prose.completion_rate",
+        "error",
+        "fail",
+        f"{label}: a completion rate of {fmt(rate)}% of a budget printed as 0 (with 决算 {fmt(actual)}): "
+        "the rate was computed against some other budget",
+        expected="no rate (budget 0)",
+        actual=fmt(rate),
+        fields=["(narrative)"],
+    )
 
 
 def _base_from_text(before: str, name: str | None) -> Decimal | None:
@@ -142,7 +172,37 @@ def _base_from_report(ctx: Context, name: str | None) -> Decimal | None:
     return None
 
 
-@check("prose.share", PROSE_KINDS, "warning", "A 万元，占 B 的 X%: X = A / B")
+# Words of the sentence → key figures a share in it may be of, when the sentence names no whole.
+_SHARE_WORDS_FA = (
+    ("支出", ("expenditure_total", "basic_expenditure", "project_expenditure")),
+    ("收入", ("income_total", "general_budget_appropriation_income")),
+    ("财政拨款", ("general_budget_appropriation_income",)),
+    ("三公", ("three_public_actual", "three_public_budget")),
+    ("人员经费", ("personnel_expenses",)),
+    ("公用经费", ("public_expenses",)),
+)
+
+
+def _candidate_bases(ctx: Context, before: str, name: str | None) -> list[Decimal]:
+    """Every whole the sentence allows, most likely first: the one it names or states, then the
+    report's totals its words point to (a 支出 share is of 支出, not of 收入)."""
+    out: list[Decimal] = []
+    for base in (_base_from_text(before, name), _base_from_report(ctx, name)):
+        if base is not None and base not in out:
+            out.append(base)
+    report = ctx.report
+    if isinstance(report, FinalAccount) and name is None:
+        sentence = before[before.rfind("。") + 1 :]
+        for word, figures in _SHARE_WORDS_FA:
+            if word in sentence:
+                for figure in figures:
+                    value: Decimal | None = getattr(report.key_figures, figure)
+                    if value is not None and value not in out:
+                        out.append(value)
+    return out
+
+
+@check("prose.share", PROSE_KINDS, "warning", "A 万元，占 B 的 X%: X = A / B", needs_source=True)
 def shares(ctx: Context) -> Iterator[Finding]:
     for n, para in enumerate(ctx.paragraphs):
         # A sentence may open in an earlier paragraph ("…基本支出 970.13 万元，其中：" then the items).
@@ -150,26 +210,35 @@ def shares(ctx: Context) -> Iterator[Finding]:
         for m in _SHARE.finditer(para.text):
             part, name, pct = _d(m.group(1)), (m.group(2) or None), _d(m.group(3))
             name = name.strip() if name else None
-            before = context + para.text[: m.start()]
-            base = _base_from_text(before, name)
-            if base is None:
-                base = _base_from_report(ctx, name)
-
-            if base is None:
+            bases = _candidate_bases(ctx, context + para.text[: m.start()], name)
+            if not bases:
                 yield skipped(
                     ctx, "prose.share", "warning", f"“{m.group(0)}”: cannot tell what the share is of"
                 )
                 continue
-            f = ratio_finding(
-                ctx,
-                "prose.share",
-                "warning",
-                f"“{m.group(0)}” (of {fmt(base)})",
-                ("(narrative)", pct),
-                ("(narrative)", part),
-                ("(narrative)", base),
-            )
-            yield _with_text(f, para, m.group(0))
+            tried = [
+                ratio_finding(
+                    ctx,
+                    "prose.share",
+                    "warning",
+                    f"“{m.group(0)}” (of {fmt(base)})",
+                    ("(narrative)", pct),
+                    ("(narrative)", part),
+                    ("(narrative)", base),
+                )
+                for base in bases
+            ]
+            fits = [f for f in tried if f.status != "fail"]
+            if fits:
+                yield _with_text(fits[0], para, m.group(0))
+                continue
+            first = tried[0]
+            if len(tried) > 1:
+                wholes = ", ".join(fmt(b) for b in bases)
+                first = first.model_copy(
+                    update={"message": f"{first.message}; no whole the sentence allows fits ({wholes})"}
+                )
+            yield _with_text(first, para, m.group(0))
 
 
 @check(
@@ -177,6 +246,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
     PROSE_KINDS,
     "warning",
     "an amount printed in 元 among 万元 amounts that only adds up in 万元",
+    needs_source=True,
 )
 def unit_mix(ctx: Context) -> Iterator[Finding]:
     for para in ctx.paragraphs:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from extractor.check import completeness, cross, forms, prose, tables  # noqa: F401 - registers the checks
+from extractor.check import (  # noqa: F401 - registers the checks
+    budget,
+    budget_prose,
+    completeness,
+    contents,
+    cross,
+    forms,
+    narrative_tables,
+    prose,
+    prose_change,
+    prose_sums,
+    rows,
+    tables,
+    template,
+    wording,
+)
 from extractor.check.base import REGISTRY, Check, Context
-from extractor.core.types import SourceSpan
+from extractor.check.source import SourceText, source_text
+from extractor.check.text import continuous
+from extractor.core.types import LayoutDocument, SourceSpan
 from extractor.schemas import Finding, Report
 
 
@@ -14,20 +32,96 @@ def checks_for(kind: str) -> list[Check]:
     return [c for c in REGISTRY if kind in c.kinds]
 
 
+def needs_source(check_id: str) -> bool:
+    """Whether a check id (as found in a result) reads the source document."""
+    return any(c.needs_source for c in REGISTRY if c.id == check_id)
+
+
 def run_checks(
-    reports: Sequence[Report], narratives: Sequence[Sequence[SourceSpan]] | None = None
+    reports: Sequence[Report],
+    narratives: Sequence[Sequence[SourceSpan]] | None = None,
+    layout: LayoutDocument | None = None,
 ) -> list[Finding]:
     """Findings of every check that applies to each report, in report order.
 
-    `narratives` holds each report's paragraphs; without them (a saved result) prose checks do not run.
+    `narratives` holds each report's paragraphs and `layout` the laid-out source; without
+    them (a saved result) the checks that read the source do not run.
     """
     findings: list[Finding] = []
+    have_source = narratives is not None or layout is not None
     for index, report in enumerate(reports):
-        paragraphs = narratives[index] if narratives else ()
-        ctx = Context(report=report, index=index, reports=reports, paragraphs=paragraphs)
+        # Paragraphs the layout cut mid-sentence are joined again: a claim is read whole.
+        paragraphs = continuous(narratives[index]) if narratives and index < len(narratives) else ()
+        source: SourceText | None = source_text(layout, report.pages) if layout is not None else None
+        ctx = Context(report=report, index=index, reports=reports, paragraphs=paragraphs, source=source)
+        own: list[Finding] = []
         for chk in checks_for(report.kind):
-            findings.extend(chk.run(ctx))
+            if chk.needs_source and not have_source:
+                continue
+            own.extend(_guarded(chk, ctx))
+        findings.extend(one_per_statement(own))
     return findings
+
+
+_QUOTE = re.compile(r"“(.+?)”(?=[:： (（]|$)")
+
+
+def one_per_statement(findings: list[Finding]) -> list[Finding]:
+    """One finding per printed statement: the general prose checks and a kind's own checks may
+    both read a sentence. A failure repeating an earlier one's expected and actual values for
+    the same quoted statement goes, and a `skipped` (could not tell) goes when another check
+    of the same id decided that statement."""
+    decided = {(f.check, q) for f in findings if f.status != "skipped" for q in _quotes(f)}
+    seen: list[tuple[str | None, str | None, set[str]]] = []
+    said: list[tuple[tuple[str, str, str | None, str | None], set[str]]] = []
+    out = []
+    for f in findings:
+        quotes = _quotes(f)
+        if f.status == "skipped" and any((f.check, q) in decided for q in quotes):
+            continue
+        key = (f.check, f.status, f.expected, f.actual)
+        if quotes and any(
+            key == k and any(_same(q, o) for q in quotes for o in others) for k, others in said
+        ):
+            continue  # two checks of one id (a kind's own and the general one) read the same statement
+        if quotes:
+            said.append((key, quotes))
+        if f.status == "fail" and quotes:
+            if any(
+                (f.expected, f.actual) == (e, a) and any(_same(q, o) for q in quotes for o in others)
+                for e, a, others in seen
+            ):
+                continue
+            seen.append((f.expected, f.actual, quotes))
+        out.append(f)
+    return out
+
+
+def _quotes(finding: Finding) -> set[str]:
+    return {re.sub(r"[\s,，…]", "", q) for q in _QUOTE.findall(finding.message)}
+
+
+def _same(a: str, b: str) -> bool:
+    """Two quotes of one statement: one holds the other's last dozen characters (quotes are cut
+    at different starts)."""
+    tail = min(len(a), len(b), 12)
+    return bool(tail) and (a[-tail:] in b or b[-tail:] in a)
+
+
+def _guarded(chk: Check, ctx: Context) -> list[Finding]:
+    """A check's findings; a check that breaks on an unforeseen document says so in one skipped
+    finding instead of taking the whole extraction down with it."""
+    try:
+        return list(chk.run(ctx))
+    except Exception as exc:  # a bug in one check must not lose the other checks' findings
+        return [
+            ctx.finding(
+                chk.id,
+                chk.severity,
+                "skipped",
+                f"this check broke on this report ({type(exc).__name__}: {exc}); please report the file",
+            )
+        ]
 
 
 def summary_line(name: str, findings: Sequence[Finding]) -> str:

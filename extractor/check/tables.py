@@ -83,20 +83,28 @@ def code_hierarchy(ctx: Context) -> Iterator[Finding]:
                     )
 
 
-_ROW_TOTALS = {
-    "02": ("本年收入合计", None),
-    "03": ("本年支出合计", None),
-    "05": ("本年支出/小计", ["本年支出/基本支出", "本年支出/项目支出"]),
-    "07": ("本年支出/小计", ["本年支出/基本支出", "本年支出/项目支出"]),
-    "08": ("本年支出/合计", ["本年支出/基本支出", "本年支出/项目支出"]),
+# Per table, the (total column, part columns) layouts producers print; the first whose total
+# column the table has is used. None: every other column is a part.
+_ROW_TOTALS: dict[str, list[tuple[str, list[str] | None]]] = {
+    "02": [("本年收入合计", None)],
+    "03": [("本年支出合计", None)],
+    "05": [("本年支出/小计", ["本年支出/基本支出", "本年支出/项目支出"]), ("合计", ["基本支出", "项目支出"])],
+    "07": [
+        ("本年支出/小计", ["本年支出/基本支出", "本年支出/项目支出"]),
+        ("本年支出/合计", ["本年支出/基本支出", "本年支出/项目支出"]),
+    ],
+    "08": [
+        ("本年支出/合计", ["本年支出/基本支出", "本年支出/项目支出"]),
+        ("本年支出/小计", ["本年支出/基本支出", "本年支出/项目支出"]),
+    ],
 }
 
 
 @check("table.row_total", FA, "error", "a row's total column = Σ its part columns")
 def row_totals(ctx: Context) -> Iterator[Finding]:
     for ti, table in _tables(ctx):
-        spec = _ROW_TOTALS.get(table.id)
-        if spec is None or spec[0] not in table.columns:
+        spec = next((s for s in _ROW_TOTALS.get(table.id, []) if s[0] in table.columns), None)
+        if spec is None:
             continue
         total_col, parts_cols = spec
         parts_cols = parts_cols or [c for c in table.columns if c != total_col]
@@ -163,6 +171,10 @@ def balance(ctx: Context) -> Iterator[Finding]:
             )
 
 
+# Without printed group headings, the economic classes of 人员经费 (the rest are 公用经费).
+_ECONOMIC_SIDE = {"301": "人员经费", "303": "人员经费"}
+
+
 @check(
     "table.basic_detail", FA, "error", "公开06表: 人员经费合计 / 公用经费合计 = Σ their 类 rows; 类 = Σ 款"
 )
@@ -171,11 +183,13 @@ def basic_detail(ctx: Context) -> Iterator[Finding]:
         if table.id != "06":
             continue
         for side in ("人员经费", "公用经费"):
-            total = _side_value(ti, table, f"{side}合计", side, "决算数")
+            total = _side_value(ti, table, f"{side}合计", side, "决算数") or _side_value(
+                ti, table, f"{side}合计", None, "决算数"
+            )
             parts = _terms(
                 _term(ti, ri, r, "决算数")
                 for ri, r in enumerate(table.rows)
-                if r.side == side and len(r.code or "") == 3
+                if len(r.code or "") == 3 and (r.side or _ECONOMIC_SIDE.get(r.code or "", "公用经费")) == side
             )
             if total:
                 yield sum_finding(ctx, "table.basic_detail", "error", f"公开06表 {side}合计", total, parts)

@@ -76,7 +76,14 @@ def _words_from_line(line: dict[str, Any]) -> list[Word]:
         bold = bool(span["flags"] & _BOLD_FLAG) or "Bold" in span["font"]
         run: list[dict[str, Any]] = []
         for char in [*span["chars"], None]:
-            if char is not None and run and char["bbox"][0] - run[-1]["bbox"][2] <= size * _GAP_FACTOR:
+            # A space ends a word too: Word and WPS set a right-aligned amount and the next
+            # cell's label in one span, a space apart, across the column border between them.
+            space = char is not None and char["c"].isspace()
+            if (
+                char is not None
+                and not space
+                and (not run or char["bbox"][0] - run[-1]["bbox"][2] <= size * _GAP_FACTOR)
+            ):
                 run.append(char)
                 continue
             text = "".join(c["c"] for c in run)
@@ -88,7 +95,7 @@ def _words_from_line(line: dict[str, Any]) -> list[Word]:
                     max(c["bbox"][3] for c in run),
                 )
                 words.append(Word(text=text.strip(), bbox=box, size=round(size, 2), bold=bold))
-            run = [char] if char is not None else []
+            run = [char] if char is not None and not space else []
     return words
 
 
@@ -255,6 +262,10 @@ def _read_page(
 ) -> tuple[Page, Any]:
     """One page from its text layer, or (its size, its rendered image) when it needs OCR."""
     page = doc[index]
+    if page.rotation:
+        # A page stored sideways (/Rotate 90) is read as displayed: text runs left to right and
+        # every box is in the coordinates a reader sees.
+        page.remove_rotation()
     number = index + 1
     lines = text_lines(page, number)
     if needs_ocr(page, lines, ocr):

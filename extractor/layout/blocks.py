@@ -98,6 +98,9 @@ class _Builder:
             same_page = prev.page == line.page
             if same_page and gap > margins.char * 1.6:
                 continues = False
+            # A paragraph keeps one type size: a 22 pt cover line never runs on into 12 pt text.
+            if prev.size and line.size and not 0.85 <= line.size / prev.size <= 1.18:
+                continues = False
         if not continues:
             self.flush()
         self.para_lines.append(line)

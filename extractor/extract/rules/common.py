@@ -8,13 +8,16 @@ from typing import Any
 from extractor.core.types import Block, Heading, Paragraph, SourceSpan, TableBlock
 from extractor.extract.rules.evidence import to_evidence
 from extractor.extract.rules.forms import labelled_value
+from extractor.vocab import common as vocab_common
+from extractor.vocab import final_account as final_account_vocab
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _DEPT_IN_TITLE = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<dept>[\u4e00-\u9fff（）()]{2,30}?(?:局|委员会|委|办公室|厅|院|中心|部|所|站|会|馆|队|处|室))\s*"
     r"(?:\d{4}\s*年度?)?\s*(?:部门决算|单位决算|部门整体|整体支出|项目支出|转移支付)"
 )
-_DEPT_LABELS = ("部门：", "部门:", "单位名称：", "单位名称:", "编制部门：", "编制单位：")
+_DEPT_LABELS = tuple(f"{label}{colon}" for label in vocab_common.DEPARTMENT_LABELS for colon in "：:")
+_SIGNATURE = re.compile(rf"[\u4e00-\u9fff（）()]{{2,30}}?(?:{vocab_common.ORGANISATION_ENDINGS})")
 
 
 def pages_of(blocks: list[Block]) -> list[int]:
@@ -73,18 +76,32 @@ def department(
             text = re.sub(r"\s+", "", block.text)
             for label in _DEPT_LABELS:
                 if text.startswith(label) and len(text) > len(label):
-                    dept_text = re.split(r"金额单位|单位：|日期", text[len(label) :])[0]
+                    dept_text = re.split(r"金额单位|单位[:：]|日期", text[len(label) :])[0]
                     span = block.span if isinstance(block, Heading) else block.spans[0]
                     return dept_text, span
+    # The signature at the end: the department's name on a line of its own, beside the date.
+    for block in reversed(blocks[-8:]):
+        if isinstance(block, Paragraph) and len(block.spans) == 1:
+            text = re.sub(r"\s+", "", block.text)
+            if _SIGNATURE.fullmatch(text):
+                return text, block.spans[0]
     return None, None
+
+
+_PLACEHOLDER = re.compile(final_account_vocab.TEMPLATE_PLACEHOLDERS)
 
 
 def base_fields(title: str, blocks: list[Block], form_labels: tuple[str, ...] = ()) -> dict[str, Any]:
     dept, dept_span = department(title, blocks, form_labels)
     year, year_span = fiscal_year(title, blocks)
+    extra: dict[str, Any] = {}
+    if _PLACEHOLDER.search(re.sub(r"\s+", "", title)) or (dept and _PLACEHOLDER.search(dept)):
+        # The official blank template (`上海市XX局`): say so, and invent no department called XX.
+        dept, dept_span = None, None
+        extra["template"] = True
     evidence = {}
     if dept and dept_span:
         evidence["department"] = to_evidence(dept_span)
     if year and year_span:
         evidence["fiscal_year"] = to_evidence(year_span)
-    return {"department": dept, "fiscal_year": year, "pages": pages_of(blocks), "evidence": evidence}
+    return {"department": dept, "fiscal_year": year, "pages": pages_of(blocks), "evidence": evidence, **extra}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extractor.core.types import LayoutDocument, Paragraph, SourceSpan, union
+from extractor.extract.rules.budget import extract_budget
 from extractor.extract.rules.common import base_fields
 from extractor.extract.rules.final_account import extract_final_account
 from extractor.extract.rules.self_eval import extract_overall, extract_project, extract_transfer
@@ -14,6 +15,7 @@ _FORM_LABELS = {
     "overall_self_eval": ("市级预算部门名称", "预算部门名称", "部门名称"),
     "project_self_eval": ("主管部门", "项目主管部门"),
     "transfer_self_eval": ("主管部门", "资金主管部门"),
+    "budget": (),
 }
 
 
@@ -22,11 +24,13 @@ def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
     base = base_fields(segment.title, blocks, _FORM_LABELS[segment.kind])
     if segment.kind == "final_account":
         return extract_final_account(blocks, base)
+    if segment.kind == "budget":
+        return extract_budget(blocks, base, segment.title)
     if segment.kind == "overall_self_eval":
         return extract_overall(blocks, base)
     if segment.kind == "project_self_eval":
         return extract_project(blocks, base)
-    return extract_transfer(blocks, base)
+    return extract_transfer(blocks, base, segment.title)
 
 
 def extract_rules(doc: LayoutDocument) -> list[Report]:

@@ -64,6 +64,11 @@ def _span_for(block: Paragraph | Heading, start: int, end: int) -> SourceSpan:
     return SourceSpan(page=page, bbox=union(boxes) if boxes else None, text=excerpt)
 
 
+def span_of(block: Paragraph | Heading, start: int, end: int) -> SourceSpan:
+    """The source span of characters [start, end) of a block's text."""
+    return _span_for(block, start, end)
+
+
 def _overlaps(line: str, excerpt: str) -> bool:
     line_c = re.sub(r"\s+", "", line)
     exc_c = re.sub(r"\s+", "", excerpt)

@@ -11,6 +11,7 @@ from extractor.extract.rules.evidence import Filled, block_text, find_in_blocks,
 from extractor.extract.rules.standard_tables import build_standard_table, standard_id
 from extractor.extract.values import parse_amount
 from extractor.schemas import Evidence, FinalAccount, KeyFigures, StandardTable
+from extractor.vocab import final_account as vocab
 
 _LOOKBACK = 6
 _NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
@@ -35,32 +36,10 @@ _TABLE_FIGURES: list[tuple[str, str | None, str, str, str]] = [
     ("06", "人员经费", "人员经费合计", "决算数", "personnel_expenses"),
     ("06", "公用经费", "公用经费合计", "决算数", "public_expenses"),
 ]
-_THREE_PUBLIC = [
-    ("合计", "three_public"),
-    ("因公出国（境）费", "overseas"),
-    ("公务用车购置及运行费/小计", "vehicle"),
-    ("公务用车购置及运行费/公务用车购置费", "vehicle_purchase"),
-    ("公务用车购置及运行费/公务用车运行费", "vehicle_operation"),
-    ("公务接待费", "reception"),
-]
-# Narrative sentences, used only where the tables leave a key figure empty.
+# Narrative sentences, used only where the tables leave a key figure empty (wording: vocab).
 _NARRATIVE: list[tuple[str, str]] = [
-    ("income_total", rf"收入合计\s*{_NUM}\s*万元"),
-    ("expenditure_total", rf"支出合计\s*{_NUM}\s*万元"),
-    ("general_budget_appropriation_income", rf"(?<!其中：)财政拨款收入\s*{_NUM}\s*万元"),
-    ("superior_subsidy_income", rf"上级补助收入\s*{_NUM}\s*万元"),
-    ("business_income", rf"事业收入\s*{_NUM}\s*万元"),
-    ("operating_income", rf"经营收入\s*{_NUM}\s*万元"),
-    ("affiliated_income", rf"附属单位上缴收入\s*{_NUM}\s*万元"),
-    ("other_income", rf"其他收入\s*{_NUM}\s*万元"),
-    ("basic_expenditure", rf"基本支出\s*{_NUM}\s*万元"),
-    ("project_expenditure", rf"项目支出\s*{_NUM}\s*万元"),
-    ("grand_total", rf"收、?支总计\s*{_NUM}\s*万元"),
-    ("initial_budget", rf"财政拨款支出年初预算(?:数)?为?\s*{_NUM}\s*万元"),
-    ("operating_funds", rf"机关运行经费(?:支出)?\s*{_NUM}\s*万元"),
-    ("procurement_total", rf"政府采购支出总额\s*{_NUM}\s*万元"),
-    ("personnel_expenses", rf"人员经费\s*{_NUM}\s*万元"),
-    ("public_expenses", rf"公用经费\s*{_NUM}\s*万元"),
+    (key, rf"(?:{'|'.join(labels)}){vocab.AMOUNT_CONNECTOR}{_NUM}\s*万元")
+    for key, labels in vocab.NARRATIVE_FIGURES
 ]
 _BUDGET_ACTUAL = rf"支出预算为\s*{_NUM}\s*万元，?\s*支出决算为\s*{_NUM}\s*万元"
 _THREE_PUBLIC_NARRATIVE: list[tuple[str, str]] = [
@@ -72,6 +51,8 @@ _THREE_PUBLIC_NARRATIVE: list[tuple[str, str]] = [
     ("reception", rf"公务接待费{_BUDGET_ACTUAL}"),
 ]
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
+_EMPTY_NOTE = re.compile(vocab.EMPTY_TABLE_NOTE)
+_NOTE_LABEL = re.compile(rf"^(?:{'|'.join(vocab.NOTE_PREFIXES)})[:：]?")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 
 
@@ -79,18 +60,51 @@ def _strip_ordinal(name: str | None) -> str:
     return _ORDINAL.sub("", name or "")
 
 
+def _texts_around(blocks: list[Block], i: int) -> tuple[list[str], list[str]]:
+    """The text blocks printed just before and just after block i, up to the neighbouring tables."""
+    before: list[str] = []
+    for prev in reversed(blocks[max(0, i - _LOOKBACK) : i]):
+        if isinstance(prev, TableBlock):
+            break
+        before.append(block_text(prev))
+    after: list[str] = []
+    for nxt in blocks[i + 1 : i + 1 + _LOOKBACK // 2]:
+        if isinstance(nxt, TableBlock):
+            break
+        after.append(block_text(nxt))
+    return list(reversed(before)), after
+
+
+def _until_title(texts: list[str]) -> list[str]:
+    """Texts up to (not including) the first that titles a table."""
+    out = []
+    for text in texts:
+        if standard_id([text]) is not None:
+            break
+        out.append(text)
+    return out
+
+
+def empty_note(texts: list[str]) -> str | None:
+    """The note that says a table is empty on purpose, without its `说明：`/`注：` label."""
+    for text in texts:
+        compact = re.sub(r"\s+", "", text)
+        for sentence in re.findall(r"[^。]*。?", compact):
+            note = _NOTE_LABEL.sub("", sentence)
+            if note and _EMPTY_NOTE.search(note):
+                return note
+    return None
+
+
 def _tables(blocks: list[Block]) -> tuple[list[StandardTable], dict[str, Evidence]]:
     parts: dict[str, tuple[str, list[TableBlock]]] = {}
+    notes: dict[str, list[str]] = {}
     order: list[str] = []
     for i, block in enumerate(blocks):
         if not isinstance(block, TableBlock):
             continue
-        before: list[str] = []
-        for prev in reversed(blocks[max(0, i - _LOOKBACK) : i]):
-            if isinstance(prev, TableBlock):
-                break
-            before.append(block_text(prev))
-        found = standard_id(list(reversed(before)))
+        before, after = _texts_around(blocks, i)
+        found = standard_id(before)
         if found is None:
             if order and not before:
                 table_id = order[-1]  # directly continues the previous standard table
@@ -105,14 +119,22 @@ def _tables(blocks: list[Block]) -> tuple[list[StandardTable], dict[str, Evidenc
         elif title and not parts[table_id][0]:
             parts[table_id] = (title, parts[table_id][1])
         parts[table_id][1].append(block)
+        # Its own note is printed under it, or between its title and the table.
+        notes.setdefault(table_id, []).extend([*_until_title(after), *_until_title(before[::-1])])
     tables: list[StandardTable] = []
     evidence: dict[str, Evidence] = {}
     for index, table_id in enumerate(sorted(order)):
         title, blocks_of = parts[table_id]
         model, spans = build_standard_table(table_id, title, [b.table for b in blocks_of])
+        if not any(v is not None for row in model.rows for v in row.values.values()):
+            note = empty_note(notes[table_id])
+            if note is not None:
+                # Printed empty on purpose: its blank 合计 line is not a row.
+                model = model.model_copy(update={"rows": [], "empty_note": note})
         tables.append(model)
         for key, span in spans.items():
-            evidence[f"tables[{index}].{key}"] = to_evidence(span)
+            if model.rows:
+                evidence[f"tables[{index}].{key}"] = to_evidence(span)
     return tables, evidence
 
 
@@ -123,9 +145,12 @@ def _figures_from_tables(tables: list[StandardTable], evidence: dict[str, Eviden
             continue
         ti, table = by_id[table_id]
         for ri, row in enumerate(table.rows):
-            if (side is None or row.side == side) and _strip_ordinal(row.name) == label:
-                value = row.values.get(column)
-                ev = evidence.get(f"tables[{ti}].rows[{ri}].values.{column}")
+            if row.side in (side, None) and _strip_ordinal(row.name) == label:
+                # A side with one value column names it 金额, 决算数 or 本年决算数 by province.
+                own = [c for c, v in row.values.items()]
+                col = column if column in row.values or len(own) != 1 else own[0]
+                value = row.values.get(col)
+                ev = evidence.get(f"tables[{ti}].rows[{ri}].values.{col}")
                 if value is not None:
                     filled.put(f"key_figures.{key}", value, None)
                     if ev:
@@ -134,16 +159,30 @@ def _figures_from_tables(tables: list[StandardTable], evidence: dict[str, Eviden
     if "09" in by_id:
         ti, table = by_id["09"]
         if table.rows:
-            row = table.rows[0]
-            for col_suffix, key in _THREE_PUBLIC:
-                for group, field_suffix in (("预算数", "budget"), ("决算数", "actual")):
-                    column = f"{group}/{col_suffix}"
-                    value = row.values.get(column)
-                    if value is not None:
-                        filled.put(f"key_figures.{key}_{field_suffix}", value, None)
-                        ev = evidence.get(f"tables[{ti}].rows[0].values.{column}")
-                        if ev:
-                            filled.evidence[f"key_figures.{key}_{field_suffix}"] = ev
+            for column, key in three_public_columns(table.columns).items():
+                value = table.rows[0].values.get(column)
+                if value is not None:
+                    filled.put(f"key_figures.{key}", value, None)
+                    ev = evidence.get(f"tables[{ti}].rows[0].values.{column}")
+                    if ev:
+                        filled.evidence[f"key_figures.{key}"] = ev
+
+
+def three_public_columns(columns: list[str]) -> dict[str, str]:
+    """{column: key figure} for the “三公” table, by the parts of each column's header path."""
+    out: dict[str, str] = {}
+    for column in columns:
+        parts = column.split("/")
+        group = next((g for word, g in vocab.THREE_PUBLIC_GROUPS if any(word in p for p in parts)), None)
+        if group is None:
+            continue
+        for item, needed, excluded in vocab.THREE_PUBLIC_ITEMS:
+            if all(any(p.startswith(n) for p in parts) for n in needed) and not any(
+                p.startswith(x) for p in parts for x in excluded
+            ):
+                out[column] = f"{item}_{group}"
+                break
+    return out
 
 
 def _figures_from_narrative(blocks: list[Block], filled: Filled) -> None:

@@ -9,12 +9,28 @@ from dataclasses import dataclass
 from extractor.core.types import SourceSpan, Table
 from extractor.extract.rules.grid import GridCell, grid_of
 from extractor.extract.values import compact, parse_amount, parse_percent
+from extractor.vocab import self_eval as vocab
 
-_WEIGHT_IN_HEADER = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+_WEIGHT_IN_HEADER = re.compile(vocab.INDICATOR_WEIGHT)
+_HEADER_SUFFIX = re.compile(r"[（(][^）)]{0,6}[)）]$")
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _header(text: str) -> str:
+    """A header cell's words: whitespace and a trailing （分）/（万元）/（%） removed."""
+    return _HEADER_SUFFIX.sub("", _key(text))
+
+
+def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {word: field for field, words in table.items() for word in words}
+
+
+_FUNDS_COLUMNS = _lookup(vocab.FUNDS_COLUMNS)
+_FUNDS_ROWS = _lookup(vocab.FUNDS_ROWS)
+_INDICATOR_HEADERS = _lookup(vocab.INDICATOR_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -41,22 +57,6 @@ def labelled_value(tables: list[Table], labels: tuple[str, ...]) -> Value | None
     return None
 
 
-_FUNDS_COLUMNS = {
-    "年初预算数": "initial_budget",
-    "全年预算数": "adjusted_budget",
-    "全年执行数": "executed",
-    "分值": "weight",
-    "执行率": "rate",
-    "得分": "score",
-}
-_FUNDS_ROWS = {
-    "年度资金总额": "total",
-    "当年财政拨款": "current_year",
-    "上年结转资金": "carryover",
-    "其他资金": "other",
-}
-
-
 @dataclass
 class FundsBlock:
     rows: dict[str, dict[str, Value]]
@@ -79,7 +79,9 @@ def funds_block(tables: list[Table]) -> FundsBlock | None:
     for rows in _iter_grids(tables):
         for r, row in enumerate(rows):
             header = [
-                _FUNDS_COLUMNS[_key(c.text)] for c in distinct_cells(row) if _key(c.text) in _FUNDS_COLUMNS
+                _FUNDS_COLUMNS[_header(c.text)]
+                for c in distinct_cells(row)
+                if _header(c.text) in _FUNDS_COLUMNS
             ]
             if len(header) < 3:
                 continue
@@ -113,9 +115,10 @@ def goals(tables: list[Table]) -> tuple[Value | None, Value | None]:
     for rows in _iter_grids(tables):
         for r, row in enumerate(rows):
             keys = [_key(c.text) for c in row]
-            if "预期目标" in keys and "实际完成情况" in keys and r + 1 < len(rows):
+            plan_col = next((i for i, k in enumerate(keys) if k in vocab.GOAL_HEADERS[0]), None)
+            done_col = next((i for i, k in enumerate(keys) if k in vocab.GOAL_HEADERS[1]), None)
+            if plan_col is not None and done_col is not None and r + 1 < len(rows):
                 below = rows[r + 1]
-                plan_col, done_col = keys.index("预期目标"), keys.index("实际完成情况")
                 plan = below[plan_col] if plan_col < len(below) else None
                 done = below[done_col] if done_col < len(below) else None
                 return (
@@ -130,25 +133,13 @@ class IndicatorRow:
     fields: dict[str, Value]
 
 
-_INDICATOR_HEADERS = {
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "name",
-    "年度指标值": "target",
-    "实际完成值": "actual",
-    "分值": "weight",
-    "得分": "score",
-}
-
-
 def _indicator_columns(row: list[GridCell]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for c, cell in enumerate(row):
-        key = _key(cell.text)
-        for header, field in _INDICATOR_HEADERS.items():
-            if key == header and field not in cols:
-                cols[field] = c
-        if key.startswith("偏差原因") and "note" not in cols:
+        field = _INDICATOR_HEADERS.get(_header(cell.text))
+        if field is not None and field not in cols:
+            cols[field] = c
+        if _key(cell.text).startswith(vocab.NOTE_HEADERS) and "note" not in cols:
             cols["note"] = c
     return cols if {"level1", "name", "weight", "score"} <= cols.keys() else None
 
@@ -173,7 +164,7 @@ def indicators(tables: list[Table]) -> tuple[list[IndicatorRow], Value | None, V
             if cols is None:
                 continue
             keys = [_key(c.text) for c in row]
-            if any(k.replace(" ", "") in ("总分", "总计") for k in keys):
+            if any(k.replace(" ", "") in vocab.TOTAL_ROW for k in keys):
                 nums = [c for c in row if _is_number(c)]
                 if len(nums) >= 2:
                     total_weight = Value(text=nums[-2].text, span=nums[-2].span())
@@ -189,7 +180,7 @@ def indicators(tables: list[Table]) -> tuple[list[IndicatorRow], Value | None, V
                 if cell is None or not cell.text:
                     continue
                 text = compact(cell.text)
-                if field == "level1":
+                if field in ("level1", "level2"):
                     text = _WEIGHT_IN_HEADER.sub("", text).strip()
                 fields[field] = Value(text=text, span=cell.span())
             if "name" not in fields:

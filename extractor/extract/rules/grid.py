@@ -14,6 +14,7 @@ from extractor.core.types import Cell, SourceSpan, Table
 from extractor.extract.values import parse_amount
 
 _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_ORDINAL_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\S")
 _STRUCTURAL = ("行次", "科目编码", "编码", "科目名称", "项目")
 
 
@@ -77,9 +78,11 @@ def is_data_row(row: list[GridCell]) -> bool:
     (a header row may start with 合计 too, but then more headers follow it)."""
     texts = [c.text.replace(" ", "") for c in row if c.text.strip()]
     has_amount = any(parse_amount(t) is not None and "." in t for t in texts)
-    if texts and texts[0] in ("合计", "总计") and (has_amount or len(texts) == 1):
+    # A merged 合计 cell repeats over the columns it spans: one label, however many cells.
+    if texts and texts[0] in ("合计", "总计") and (has_amount or len(set(texts)) == 1):
         return True
-    return has_amount or any(is_code(t) for t in texts)
+    # A row label numbered 一、/（一）/1. starts the body even where no amount is printed (a blank template).
+    return has_amount or any(is_code(t) for t in texts) or bool(texts and _ORDINAL_LABEL.match(texts[0]))
 
 
 def header_row_count(rows: list[list[GridCell]]) -> int:

@@ -48,7 +48,7 @@ class Item:
     span: SourceSpan
 
 
-def _section(
+def section(
     blocks: list[Block], start_words: tuple[str, ...], stop_words: tuple[str, ...]
 ) -> list[Block] | None:
     """The blocks after the first heading containing one of `start_words`, up to the next section."""
@@ -79,10 +79,10 @@ def numbered_items(
     blocks: list[Block], start_words: tuple[str, ...], stop_words: tuple[str, ...]
 ) -> list[Item]:
     """Numbered items of a section (一是… / 1、… / （一）…), markers removed; `无` means none."""
-    section = _section(blocks, start_words, stop_words)
-    if not section:
+    found = section(blocks, start_words, stop_words)
+    if not found:
         return []
-    paragraphs = [b for b in section if isinstance(b, Paragraph | Heading)]
+    paragraphs = [b for b in found if isinstance(b, Paragraph | Heading)]
     marked = [b for b in paragraphs if _ITEM_MARKER.match(b.text)]
     chosen = marked or paragraphs
     items = []

@@ -13,10 +13,12 @@ from extractor.extract.rules.forms import FundsBlock, Value, funds_block, goals,
 from extractor.extract.rules.prose import NUM, first, numbered_items
 from extractor.extract.values import parse_amount, parse_count, parse_percent
 from extractor.schemas import Indicator, OverallSelfEval, ProjectSelfEval, TransferSelfEval
+from extractor.vocab import overall_self_eval as overall_vocab
+from extractor.vocab import self_eval as vocab
 
-_PROBLEM_WORDS = ("存在的问题", "存在问题", "主要问题", "问题及原因")
-_MEASURE_WORDS = ("改进措施", "整改措施", "改进建议", "有关建议", "下一步")
-_AFTER_MEASURES = ("自评结果", "其他需要说明", "结果应用", "附件")
+_PROBLEM_WORDS = vocab.PROBLEM_HEADINGS
+_MEASURE_WORDS = vocab.MEASURE_HEADINGS
+_AFTER_MEASURES = vocab.AFTER_MEASURES
 
 
 def _tables(blocks: list[Block]) -> list[Table]:
@@ -99,15 +101,40 @@ def _funds_fields(funds: FundsBlock | None, filled: Filled) -> None:
     _put_value(filled, "funds_score", total.get("score"))
 
 
+_DATE = re.compile(
+    r"(\d{4}|[〇零一二三四五六七八九○Ｏ]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
+# 自评报告 print a grade in full or in one character; the format keeps it as printed.
+_GRADES: dict[str, str] = {}
+
+
+def _cn_number(text: str) -> int:
+    """`2023`, `二〇二三` (digit by digit) or `十二` / `二十一` (tens) as an int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
 def _report_date(blocks: list[Block], filled: Filled) -> None:
-    for block in blocks[:60]:
+    """A date on a line of its own (the signature block), or after 报告日期：; Chinese numerals too."""
+    label = re.compile(overall_vocab.REPORT_DATE_LABEL)
+    for block in blocks:
         if not isinstance(block, Paragraph):
             continue
-        m = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*", block.text)
-        if m:
-            date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            filled.put("report_date", date, block.spans[0])
-            return
+        text = label.sub("", re.sub(r"\s+", "", block.text), count=1)
+        m = _DATE.fullmatch(text)
+        if not m:
+            continue
+        try:
+            date = dt.date(*(_cn_number(g) for g in m.groups()))
+        except (ValueError, KeyError):
+            continue
+        filled.put("report_date", date, block.spans[0])
+        return
 
 
 def _staff_from_table(tables: list[Table], filled: Filled) -> None:
@@ -148,29 +175,13 @@ def extract_overall(blocks: list[Block], base: dict[str, Any]) -> OverallSelfEva
     filled = Filled()
     _report_date(blocks, filled)
     _staff_from_table(tables, filled)
-    _put_match(
-        filled, "authorized_staff", blocks, r"编制数?\s*(?:为)?\s*(\d+)\s*人", "count", exclude=r"核定编制"
-    )
-    _put_match(
-        filled, "actual_staff", blocks, r"(?:实有|实际有|在职在编|实际在职)人?数?\s*(\d+)\s*人", "count"
-    )
-    _put_match(filled, "retired_staff", blocks, r"退休人员\s*(\d+)\s*人", "count")
-    _put_match(filled, "total_expenditure", blocks, rf"总支出\s*{NUM}\s*万元")
-    _put_match(filled, "basic_expenditure", blocks, rf"基本支出\s*{NUM}\s*万元", not_after="预算")
-    _put_match(filled, "project_expenditure", blocks, rf"项目支出\s*{NUM}\s*万元", not_after="预算")
-    _put_match(filled, "personnel_expenditure", blocks, rf"人员(?:经费|支出)\s*{NUM}\s*万元")
-    _put_match(
-        filled, "public_expenditure", blocks, rf"(?:公用经费|日常公用支出)[^\d。，,]{{0,12}}?{NUM}\s*万元"
-    )
-    _put_match(filled, "personnel_expenditure", blocks, rf"工资福利支出\s*{NUM}\s*万元", exclude="占比")
-    _put_match(filled, "public_expenditure", blocks, rf"商品和服务支出\s*{NUM}\s*万元", exclude="占比")
-    _put_match(filled, "initial_budget", blocks, rf"部门年初预算(?:数)?为?\s*{NUM}\s*万元")
     _three_public_from_table(tables, filled, base.get("fiscal_year"))
-    _put_match(filled, "three_public_total", blocks, rf"[“\"]?三公[”\"]?经费(?:支出)?\s*{NUM}\s*万元")
-    _put_match(filled, "self_score", blocks, r"得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分", "count")
-    grade = first(blocks, r"等级为?\s*[“\"]?(优秀|良好|合格|不合格|中|差)")
+    for path, pattern, parse, exclude, not_after in overall_vocab.SENTENCES:
+        regex = pattern.replace("{NUM}", NUM).replace("{INT}", r"(\d+)")
+        _put_match(filled, path, blocks, regex, parse, exclude=exclude, not_after=not_after)
+    grade = first(blocks, overall_vocab.GRADE)
     if grade:
-        filled.put("grade", grade.groups[0], grade.span)
+        filled.put("grade", _GRADES.get(grade.groups[0], grade.groups[0]), grade.span)
     # A 整体支出绩效自评表: the funds row and the indicator table.
     funds = funds_block(tables)
     if funds:
@@ -313,25 +324,12 @@ def _cell_items(tables: list[Table], labels: tuple[str, ...], path: str, filled:
     return [value.text]
 
 
-def extract_transfer(blocks: list[Block], base: dict[str, Any]) -> TransferSelfEval:
-    tables = _tables(blocks)
+def extract_transfer(blocks: list[Block], base: dict[str, Any], title: str) -> TransferSelfEval:
+    """Form rows and numbered lists as for the other kinds; the rest from prose (rules/transfer.py)."""
+    from extractor.extract.rules import transfer
+
     filled = Filled()
-    _put_value(filled, "program_name", labelled_value(tables, ("资金名称", "项目名称", "专项名称")), "text")
-    _put_match(filled, "allocated_amount", blocks, rf"下达(?:资金|金额)?\s*{NUM}\s*万元")
-    _put_match(filled, "executed_amount", blocks, rf"(?:执行数|实际支出|已支出)\s*{NUM}\s*万元")
-    _put_match(filled, "execution_rate", blocks, r"执行率(?:为|达)?\s*(\d+(?:\.\d+)?)\s*%", "percent")
-    goal = first(blocks, r"年度(?:总体)?目标[:：]\s*([^。]+。)")
-    if goal:
-        filled.put("annual_goal", goal.groups[0], goal.span)
-    indicator_list, _ = _indicator_models(tables, filled)
+    indicator_list, _ = _indicator_models(_tables(blocks), filled)
     problems, measures = _items(blocks, filled)
-    return TransferSelfEval.model_validate(
-        {
-            **base,
-            **_scalars(filled),
-            "indicators": indicator_list,
-            "problems": problems,
-            "measures": measures,
-            "evidence": {**base["evidence"], **filled.evidence},
-        }
-    )
+    report = transfer.extract_transfer(blocks, base, title, indicator_list, filled)
+    return report.model_copy(update={"problems": problems, "measures": measures})

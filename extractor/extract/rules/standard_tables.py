@@ -23,33 +23,46 @@ from extractor.extract.rules.grid import (
 )
 from extractor.extract.values import parse_amount
 from extractor.schemas import StandardTable, TableRow
+from extractor.vocab import final_account as vocab
 
-STANDARD_TITLES: list[tuple[str, str]] = [
-    # Most specific first: 财政拨款收入支出决算总表 also contains 收入支出决算总表.
-    ("04", "财政拨款收入支出决算总表"),
-    ("07", "政府性基金预算财政拨款收入支出决算表"),
-    ("08", "国有资本经营预算财政拨款支出决算表"),
-    ("09", "三公"),
-    ("06", "基本支出决算"),
-    ("05", "一般公共预算财政拨款支出决算表"),
-    ("01", "收入支出决算总表"),
-    ("02", "收入决算表"),
-    ("03", "支出决算表"),
-]
-_TABLE_NO = re.compile(r"公开\s*(0[1-9])\s*表")
+_TABLE_NO = re.compile(vocab.TABLE_NUMBER)
+_TITLE_END = re.compile(vocab.TITLE_END)
+MAX_TITLE_CHARS = 40
+
+
+def title_id(title: str) -> str | None:
+    """The standard table a title names, by the words it contains (vocab.STANDARD_TABLES)."""
+    for table_id, needed, excluded in vocab.STANDARD_TABLES:
+        if all(w in title for w in needed) and not any(w in title for w in excluded):
+            return table_id
+    return None
+
+
+def _title_candidates(texts: list[str]) -> list[str]:
+    """Lines that can be a table's title, nearest the table first: a line re-joined with the
+    note of the table before it (`注：本表反映…。支出决算表`) gives its last sentence; notes,
+    long sentences and lines that do not end in 表 are not titles."""
+    out = []
+    for text in reversed(texts):
+        last = re.sub(r"\s+", "", text).split("。")[-1]
+        if not last or last.startswith(vocab.NOTE_PREFIXES) or len(last) > MAX_TITLE_CHARS:
+            continue
+        out.append(last)
+    return out
 
 
 def standard_id(texts: list[str]) -> tuple[str, str] | None:
     """(id, title) from the lines printed above a table: 公开NN表 wins, else the title's words."""
     compact = [re.sub(r"\s+", "", t) for t in texts]
-    number = next((m.group(1) for t in compact for m in [_TABLE_NO.search(t)] if m), None)
-    title = next((t for t in compact if any(key in t for _, key in STANDARD_TITLES) and len(t) <= 30), None)
+    number = next((m.group(1) for t in reversed(compact) for m in [_TABLE_NO.search(t)] if m), None)
+    titles = [t for t in _title_candidates(texts) if _TITLE_END.search(_TABLE_NO.sub("", t))]
+    for title in titles:
+        table_id = title_id(title)
+        if table_id is not None:
+            clean = _TABLE_NO.sub("", title).strip()
+            return (number or table_id), clean
     if number:
-        return number, title or ""
-    if title:
-        for table_id, key in STANDARD_TITLES:
-            if key in title:
-                return table_id, title
+        return number, ""
     return None
 
 
@@ -132,7 +145,8 @@ def parse_standard_table(table: Table, start_index: int = 0) -> ParsedTable:
             if code and not is_code(code) and not name:
                 code, name = "", code  # a label in the code column (合计 rows span both)
             if seg.code is not None and seg.name is not None and name == code:
-                name = ""
+                # One merged cell over both columns: a code, or a label such as 合计.
+                code, name = (code, "") if is_code(code) else ("", name)
             cells = {col_name: row[c] if c < len(row) else None for c, col_name in seg.values}
             has_value = any(parse_amount(gc.text) is not None for gc in cells.values() if gc)
             if not code and not name and not (seg.name is None and seg.code is None and has_value):

@@ -1,0 +1,22 @@
+"""Wording every report kind shares: where the department's name is printed."""
+
+from __future__ import annotations
+
+DEPARTMENT_LABELS = (
+    "编制部门",
+    "编制单位",
+    "预算主管部门",
+    "主管部门",
+    "预算单位",
+    "部门名称",
+    "单位名称",
+    "部门",
+    "部 门",
+    "填报单位",
+)
+"""`label：name` lines (most specific first; `部 门:` is how some covers space it)."""
+
+ORGANISATION_ENDINGS = (
+    "局|委员会|委|办公室|办公厅|厅|院|中心|部|所|站|会|馆|队|处|室|街道办事处|政府|学校|医院"
+)
+"""How a department's or unit's name ends (a signature line is one of these alone)."""
