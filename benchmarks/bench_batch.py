@@ -162,14 +162,16 @@ def main() -> int:
         folder.mkdir()
         files = _inputs(folder)
         print(
-            f"{len(files)} born-digital files (samples/pdf + samples/real/pdf), {os.cpu_count()} CPUs visible"
+            f"{len(files)} born-digital files (samples/pdf + samples/real/pdf), {os.cpu_count()} CPUs visible, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         times: dict[int, float] = {}
         for jobs in (1, 2):
             best = min(timed_run(folder, base / f"j{jobs}", jobs) for _ in range(args.repeat))
             times[jobs] = best[0]
             print(
-                f"--jobs {jobs}: {best[0]:6.2f} s  {best[2] / best[0]:6.1f} pages/s  peak memory per worker {best[1]:.0f} MB"
+                f"--jobs {jobs}: {best[0]:6.2f} s  {best[2] / best[0]:6.1f} pages/s  peak memory per worker "
+                f"{best[1]:.0f} MB  sum of per-file seconds {best[3]:.2f} (grows when workers share a CPU)"
             )
         print(f"speed-up 2 workers vs 1: {times[1] / times[2]:.2f}x")
         kill_and_resume(folder, base, len(files), base / "j2")
