@@ -55,15 +55,16 @@ def _results(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.glob("*.json"))}
 
 
-def timed_run(folder: Path, out: Path, jobs: int) -> tuple[float, float, int]:
+def timed_run(folder: Path, out: Path, jobs: int) -> tuple[float, float, int, float]:
     start = time.perf_counter()
     proc = _extract(["-j", str(jobs), "--force", "-o", str(out), str(folder)])
     seconds = time.perf_counter() - start
     entries = [e for e in _journal(out) if e.get("status") in ("ok", "error")]
     peak = max(float(e.get("peak_rss_mb") or 0) for e in entries)
     pages = sum(int(e.get("pages") or 0) for e in entries)
+    busy = sum(float(e.get("seconds") or 0) for e in entries)
     assert proc.returncode in (0, 1), proc.stderr.read() if proc.stderr else ""
-    return seconds, peak, pages
+    return seconds, peak, pages, busy
 
 
 def kill_and_resume(folder: Path, base: Path, n_files: int, reference: Path) -> None:
@@ -161,14 +162,16 @@ def main() -> int:
         folder.mkdir()
         files = _inputs(folder)
         print(
-            f"{len(files)} born-digital files (samples/pdf + samples/real/pdf), {os.cpu_count()} CPUs visible"
+            f"{len(files)} born-digital files (samples/pdf + samples/real/pdf), {os.cpu_count()} CPUs visible, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         times: dict[int, float] = {}
         for jobs in (1, 2):
             best = min(timed_run(folder, base / f"j{jobs}", jobs) for _ in range(args.repeat))
             times[jobs] = best[0]
             print(
-                f"--jobs {jobs}: {best[0]:6.2f} s  {best[2] / best[0]:6.1f} pages/s  peak memory per worker {best[1]:.0f} MB"
+                f"--jobs {jobs}: {best[0]:6.2f} s  {best[2] / best[0]:6.1f} pages/s  peak memory per worker "
+                f"{best[1]:.0f} MB  sum of per-file seconds {best[3]:.2f} (grows when workers share a CPU)"
             )
         print(f"speed-up 2 workers vs 1: {times[1] / times[2]:.2f}x")
         kill_and_resume(folder, base, len(files), base / "j2")

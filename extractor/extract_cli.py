@@ -134,11 +134,11 @@ def run_extract_command(args: argparse.Namespace) -> int:
 
     options, ledger = llm_ledger(args, options)
     # --- end LLM ---
+    inputs, notes = collect(args.files)
     executor = _executor(args, limits)
     out = None if args.stdout else args.out
     if out is not None:
         prepare_out(out)
-    inputs, notes = collect(args.files)
     show = reporter(args.quiet)
     for note in notes:
         show.line(note)

@@ -251,7 +251,7 @@ def make_cases(n: int, seed: int) -> list[Case]:
         ("formloop", form_loop),
         ("manypages", many_pages),
     ]
-    cases = []
+    cases: list[Case] = []
     for i in range(n):
         roll = rng.random()
         if roll < 0.75:
@@ -271,9 +271,8 @@ def make_cases(n: int, seed: int) -> list[Case]:
             name, data = text_case(rng)
             how, name = f"text {name}", f"t{i:05d}-{name}"
         raw = name.encode()
-        if rng.random() < 0.05:
-            stem, dot, suffix = raw.rpartition(b".")
-            raw = rng.choice(ODD_NAMES) + b"-" + stem[-6:] + dot + suffix
+        if rng.random() < 0.05:  # keep the case number: two cases must never share a file name
+            raw = rng.choice(ODD_NAMES) + b"-%05d." % i + raw.rpartition(b".")[2]
         cases.append(Case(name=raw, data=data, how=how))
     return cases
 
@@ -366,9 +365,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=1000, help="cases per extract run")
+    parser.add_argument("--start", type=int, default=0, help="skip the batches before this case (resume)")
     args = parser.parse_args()
     total = Verdict(cases=0, seconds=0.0)
-    for offset in range(0, args.cases, args.batch):
+    for offset in range(args.start, args.cases, args.batch):
         cases = make_cases(min(args.batch, args.cases - offset), args.seed + offset)
         verdict = run(cases, jobs=args.jobs)
         total.cases += verdict.cases
@@ -378,13 +378,16 @@ def main() -> int:
         total.timeouts += verdict.timeouts
         total.peak_rss_mb = max(total.peak_rss_mb, verdict.peak_rss_mb)
         total.problems += verdict.problems
-        print(f"{total.cases} cases, {total.seconds:.0f} s, {len(total.problems)} problems", flush=True)
+        print(
+            f"{offset + verdict.cases} cases, {total.seconds:.0f} s, {len(total.problems)} problems",
+            flush=True,
+        )
+        for problem in verdict.problems:
+            print(f"PROBLEM (seed {args.seed + offset}):", problem, flush=True)
     print(
         f"cases {total.cases}  ok {total.ok}  error lines {total.errors}  timeouts {total.timeouts}  "
         f"peak worker memory {total.peak_rss_mb:.0f} MB  problems {len(total.problems)}  {total.seconds:.0f} s"
     )
-    for problem in total.problems:
-        print("PROBLEM:", problem)
     return 1 if total.problems else 0
 
 

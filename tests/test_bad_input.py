@@ -154,11 +154,23 @@ def test_a_planted_symlink_is_never_written_through(
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     (out / "003_fa808c88f47e4303.json").symlink_to(victim)
-    (out / "sub").symlink_to(tmp_path)  # a symlinked folder where a mirrored folder would go
     assert main(["extract", "-q", "-o", str(out), str(GOOD)]) == 0
     assert victim.read_text() == "keep me"
     result = out / "003_fa808c88f47e4303.json"
     assert not result.is_symlink() and json.loads(result.read_text(encoding="utf-8"))["reports"]
+    # A symlinked folder where a mirrored folder would go: that file fails, nothing lands outside OUT.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "sub" / "a.pdf").write_bytes(GOOD.read_bytes())
+    (inputs / "b.pdf").write_bytes(GOOD.read_bytes())
+    capsys.readouterr()
+    assert main(["extract", "-q", "-o", str(out), str(inputs)]) == 1
+    err = capsys.readouterr().err
+    assert "error: " in err and "a.pdf: cannot write the result" in err and "Traceback" not in err
+    assert not list(elsewhere.iterdir()) and (out / "b.json").exists()
 
 
 def test_limits_refuse_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,3 +264,19 @@ def test_check_and_eval_refuse_a_folder_and_wrong_shapes(
     err = capsys.readouterr().err
     _no_traceback(err)
     assert code in (0, 1) and ("error:" not in err or err.startswith(f"error: {shaped}: "))
+
+
+def test_blank_frames_are_not_sent_to_ocr() -> None:
+    import numpy as np
+
+    from extractor.ingest.image import page_from_image
+    from extractor.ingest.ocr import FakeOcrEngine, OcrResult
+
+    engine = FakeOcrEngine(lambda image: OcrResult(lines=[]))
+    blank = np.full((800, 600), 250, dtype=np.uint8)
+    page = page_from_image(blank, number=1, width_pt=595, height_pt=842, engine=engine)
+    assert page.lines == () and engine.history == []
+    inked = blank.copy()
+    inked[100:140, 100:400] = 0
+    page_from_image(inked, number=2, width_pt=595, height_pt=842, engine=engine)
+    assert len(engine.history) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -111,6 +113,8 @@ def test_fail_on_makes_failed_checks_count(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "-q", "--jobs", "0", "-o", str(tmp_path), str(GOOD)]) == 2
     assert main(["extract", "-q", "--max-pages", "0", "-o", str(tmp_path), str(GOOD)]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["extract", "-q", "-o", str(tmp_path / "o"), str(tmp_path / "empty")]) == 2
     assert "error:" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["extract", "--format", "xml", str(GOOD)])
@@ -148,38 +152,65 @@ def _start(args: list[str]) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_killed_run_resumes_and_finishes_each_file_once(tmp_path: Path, sig: signal.Signals) -> None:
+def _scan_pages(target: Path, first: int, last: int) -> Path:
+    """A short scan (image-only pages of the sample scan): OCR makes it slow enough to interrupt."""
+    import pymupdf
+
+    with pymupdf.open(SCAN) as source, pymupdf.open() as doc:
+        doc.insert_pdf(source, from_page=first, to_page=last)
+        doc.save(target)
+    return target
+
+
+def _wait_for(path: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not path.exists():
+        time.sleep(0.1)
+    return path.exists()
+
+
+def test_a_killed_run_resumes_and_finishes_each_file_once(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
-    shutil.copy(GOOD, inputs / "a_first.pdf")
-    shutil.copy(SCAN, inputs / "b_scan.pdf")  # OCR: slow enough to be interrupted
-    shutil.copy(SAMPLES / "pdf" / "000_d041a5389ba04b30.pdf", inputs / "c_last.pdf")
+    # Largest files go first: the two scans (OCR, seconds each), then the small ones.
+    _scan_pages(inputs / "a_scan.pdf", 0, 2)
+    _scan_pages(inputs / "b_scan.pdf", 0, 1)
+    shutil.copy(GOOD, inputs / "c_pdf.pdf")
     shutil.copy(SAMPLES / "seeds" / "003_fa808c88f47e4303.txt", inputs / "d_text.txt")
     out = tmp_path / "out"
     proc = _start(["-j", "1", "-o", str(out), str(inputs)])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out / "a_first.json").exists():
-        time.sleep(0.1)
-    assert (out / "a_first.json").exists()
-    time.sleep(0.5)
-    proc.send_signal(sig)
+    assert _wait_for(out / "a_scan.json", 180)
+    time.sleep(0.3)  # b_scan is being read now
+    proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Run the same command again to resume" in err and "Traceback" not in err
     assert not [p for p in out.rglob("*.part")]
     first = _results(out)
-    assert "a_first.json" in first and len(first) < 4
+    assert "a_scan.json" in first and len(first) < 4
 
     resumed = _start(["-j", "1", "-o", str(out), str(inputs)])
     _, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"skip: {inputs / 'a_first.pdf'}" in err
+    assert f"skip: {inputs / 'a_scan.pdf'}" in err
     whole = tmp_path / "whole"
     assert main(["extract", "-q", "-j", "2", "-o", str(whole), str(inputs)]) == 0
     assert _results(out) == _results(whole)
     done = [e["output"] for e in _journal(out) if e.get("status") == "ok"]
-    assert sorted(done) == ["a_first.json", "b_scan.json", "c_last.json", "d_text.json"]
+    assert sorted(done) == ["a_scan.json", "b_scan.json", "c_pdf.json", "d_text.json"]
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    scan = _scan_pages(tmp_path / "scan.pdf", 0, 1)
+    out = tmp_path / "out"
+    proc = _start(["-j", "1", "-o", str(out), str(scan)])
+    assert _wait_for(out / "_runs", 60)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted:" in err and "resume" in err and "Traceback" not in err
+    assert not [p for p in out.rglob("*") if p.is_file() and "_runs" not in p.parts]
 
 
 def test_progress_is_a_live_display_on_a_terminal_and_plain_lines_otherwise(
@@ -202,3 +233,31 @@ def test_progress_is_a_live_display_on_a_terminal_and_plain_lines_otherwise(
     live.stop()
     shown = screen.getvalue()
     assert "ok: a.pdf" in shown and "2/3" in shown and "82 pages" in shown and "1 failed" in shown
+
+
+def _raised(action: Callable[[], object]) -> BaseException:
+    try:
+        action()
+    except BaseException as exc:
+        return exc
+    raise AssertionError("expected an exception")
+
+
+def test_exceptions_are_blamed_on_the_library_that_raised_them() -> None:
+    import pymupdf
+    from PIL import Image
+
+    from extractor.batch.failures import reason_for
+    from extractor.core.limits import Limits
+
+    limits = Limits(max_memory_mb=512)
+    mupdf = _raised(lambda: pymupdf.open(stream=b"%PDF-1.4 junk", filetype="pdf"))
+    assert reason_for(mupdf, limits) == (reason_for(mupdf, limits)[0], False)
+    assert "MuPDF" in reason_for(mupdf, limits)[0]
+    pillow = _raised(lambda: Image.open(io.BytesIO(b"\x89PNG\r\n\x1a\n broken")).load())
+    assert "Pillow" in reason_for(pillow, limits)[0] and not reason_for(pillow, limits)[1]
+    ours = _raised(lambda: int("not a number"))
+    reason, internal = reason_for(ours, limits)
+    assert internal and reason.startswith("internal error ValueError")
+    memory = reason_for(MemoryError(), limits)
+    assert "512 MB" in memory[0] and "--max-memory" in memory[0] and not memory[1]

@@ -90,17 +90,21 @@ def collect(args: list[Path]) -> tuple[list[BatchInput], list[str]]:
         raise ConfigError("no input files given")
     entries: list[tuple[Path, Path]] = []
     seen: set[str] = set()
+    notes: list[str] = []
     for arg in args:
         expanded = _expand(arg)
         files, base = expanded if expanded else ([arg], arg.parent)
+        if not files:
+            notes.append(f"note: {display(arg)}: no PDF, image or .txt files in this folder")
         for path in files:
             absolute = os.path.abspath(path)
             if absolute not in seen:
                 seen.add(absolute)
                 entries.append((path, base))
     bases = [os.path.abspath(base) for _, base in entries]
-    root = os.path.commonpath(bases) if bases else "."
-    notes: list[str] = []
+    if not entries:
+        raise ConfigError(f"no PDF, image or .txt files found in {', '.join(display(a) for a in args)}")
+    root = os.path.commonpath(bases)
     stems: dict[tuple[str, ...], list[int]] = {}
     parts_of: list[tuple[str, ...]] = []
     for path, _ in entries:

@@ -22,6 +22,17 @@ from typing import Any
 
 from extractor.batch.work import FileOutcome, FileTask, process_file
 
+_PRELOAD = [
+    "extractor.batch.work",
+    "extractor.api",
+    "extractor.ingest.pdf",
+    "extractor.ingest.text",
+    "extractor.layout.blocks",
+    "extractor.extract.rules.dispatch",
+    "extractor.check",
+]
+"""Imported once by the fork server (never an OCR engine: onnxruntime's threads must not be forked)."""
+
 OnStart = Callable[[FileTask], None]
 OnDone = Callable[[FileTask, FileOutcome], None]
 
@@ -58,7 +69,11 @@ class LocalPool:
     _workers: list[_Worker] = field(default_factory=list)
 
     def _spawn(self) -> _Worker:
-        ctx = multiprocessing.get_context("spawn")
+        # A fork server imports the pipeline once and forks each worker from it: workers (and
+        # the fresh one after a timeout) start in milliseconds, without the parent's state or
+        # threads, and no worker repeats the second of imports on a shared CPU.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_worker_main, args=(child, self.ocr_threads), daemon=True)
         process.start()

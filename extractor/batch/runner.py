@@ -88,7 +88,9 @@ class Batch:
         hashes: dict[str, str | None] = {}
 
         def tasks() -> Iterator[FileTask]:
-            for item in inputs:
+            # Largest files first: the pool then ends with small files on every worker, not one
+            # long file on one worker while the others idle (longest-processing-time-first).
+            for item in sorted(inputs, key=_size, reverse=True):
                 path = os.fspath(item.path)
                 hashes[path] = _sha256(item.path)
                 if self._up_to_date(item, hashes[path], done, result):
@@ -220,6 +222,13 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 def _counts(result: BatchResult) -> dict[str, int]:
     return {"ok": result.ok, "skipped": result.skipped, "failed": result.failed, "pages": result.pages}
+
+
+def _size(item: BatchInput) -> int:
+    try:
+        return item.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _sha256(path: Path) -> str | None:

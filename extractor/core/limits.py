@@ -2,7 +2,9 @@
 
 Every limit has a default that real fiscal reports stay far below (the longest
 published 部门决算 we know has a few hundred pages), a command-line flag, and a
-message naming the flag when it is hit.
+message naming the flag when it is hit. Result files read by check / eval /
+export are bounded in schemas/io.py (size, nesting depth, digits per number):
+the report models stand alone, so those limits live beside the JSON reader.
 """
 
 from __future__ import annotations
@@ -23,12 +25,6 @@ class Limits(BaseModel):
     """Pixels of one image, or of one PDF page rendered for OCR (10,000 × 10,000)."""
     max_text_mb: float = Field(default=10.0, gt=0)
     """Size of a plain-text input (a 300-page report as text is about 1 MB)."""
-    max_json_mb: float = Field(default=200.0, gt=0)
-    """Size of a result or gold file read by check / eval / export."""
-    max_json_depth: int = Field(default=64, ge=2)
-    """Nesting of a result file (REPORT_FORMAT needs about 8)."""
-    max_number_digits: int = Field(default=60, ge=10)
-    """Digits of one number in a result file or a text input (a 万亿 amount in 元 has 17)."""
     timeout_s: float = Field(default=1800.0, ge=0)
     """Wall-clock seconds per file in a batch (an 82-page scan takes about 4 minutes on one core)."""
     max_memory_mb: int = Field(default=4096, ge=0)

@@ -40,6 +40,10 @@ _INK_TO_SIZE = 0.95
 brackets reach a little past that (0.92–1.0 measured on the sample scans)."""
 
 
+_INK_LEVEL = 128
+_MIN_INK_PIXELS = 30
+"""Fewer dark pixels than this is a blank page: an 8-pt digit at 200 dpi alone has about 60."""
+
 _MIN_SIDE = 16
 """Pixels: a smaller image cannot hold a line of text, and OCR models refuse it."""
 
@@ -271,6 +275,12 @@ def page_from_image(
 ) -> Page:
     """OCR one page image (grayscale or RGB uint8) into a `Page` with lines and rulings in points."""
     gray = to_gray(image)
+    if int(np.count_nonzero(gray < _INK_LEVEL)) < _MIN_INK_PIXELS:
+        # A blank page (the back of a sheet, a separator, a padding frame): nothing to read, and
+        # OCR of a blank frame still costs a detector pass (a 400-frame TIFF spent minutes on it).
+        return Page(
+            number=number, width=width_pt, height=height_pt, text_source="ocr", ocr_engine=engine.name
+        )
     # Engines get what the OcrEngine protocol promises: uint8 grayscale or RGB (alpha dropped).
     image = gray if image.ndim == 2 else np.ascontiguousarray(image[:, :, :3])
     skew = estimate_skew(gray)
