@@ -22,9 +22,7 @@ START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 def _row(name: str, docs: int | str, m: dict[str, object]) -> str:
     cells = f"{m['cell_accuracy']:.3f}" if m.get("cells") else "–"
     fields = int(m["correct"]) + int(m["wrong"]) + int(m["missing"])  # type: ignore[call-overload]
-    return (
-        f"| {name} | {docs} | {fields} | {m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** | {cells} |"
-    )
+    return f"| {name} | {docs} | {fields} | {m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** | {cells} |"
 
 
 def table(report: dict[str, object], command: str) -> str:
@@ -63,7 +61,9 @@ def main() -> int:
     text = readme.read_text(encoding="utf-8")
     if START not in text:
         raise SystemExit(f"README.md has no {START} … {END} block to rewrite")
-    readme.write_text(re.sub(rf"{re.escape(START)}.*?{re.escape(END)}", block, text, flags=re.S), encoding="utf-8")
+    readme.write_text(
+        re.sub(rf"{re.escape(START)}.*?{re.escape(END)}", block, text, flags=re.S), encoding="utf-8"
+    )
     print(block)
     return 0
 

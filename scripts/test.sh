@@ -9,7 +9,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -e '.[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 ruff check .
-ruff format --check extractor/*.py extractor/batch extractor/check extractor/core extractor/extract extractor/ingest extractor/layout schemas eval tests
+ruff format --check .
 mypy
 lint-imports
 pytest "$@"

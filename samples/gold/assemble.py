@@ -33,8 +33,12 @@ def main() -> int:
             print(f"{name}: waiting for {', '.join(missing)}")
             continue
         reports = [r for f in files for r in json.loads(f.read_text(encoding="utf-8"))]
-        doc = {"schema_version": "1", "source": {"file": f"{name}.pdf", "sha256": None, "pages": None},
-               "reports": reports, "findings": []}
+        doc = {
+            "schema_version": "1",
+            "source": {"file": f"{name}.pdf", "sha256": None, "pages": None},
+            "reports": reports,
+            "findings": [],
+        }
         model = schemas.parse_result(json.dumps(doc, ensure_ascii=False), name)
         unknown = list(schemas.unknown_fields(model))
         if unknown:
