@@ -223,6 +223,19 @@ def test_rapidocr_reads_a_rotated_ruled_table(rapidocr: OcrEngine, capfd: pytest
     assert "[INFO]" not in err and "[WARNING]" not in err  # RapidOCR's own logging is silenced
 
 
+def test_two_threads_read_a_page_exactly_as_one_does() -> None:
+    # Recognition shares a page's lines over threads (widest first, a width budget in flight):
+    # every line is still recognised alone, so the page must come out identical.
+    from extractor.ingest.ocr import get_engine
+
+    image = rotated(render_table(title="2022年度一般公共预算财政拨款支出决算表（续）"), -0.6)
+    one = _page(image, get_engine("rapidocr", threads=1))  # type: ignore[arg-type]
+    two_engine = get_engine("rapidocr", threads=2)
+    two = _page(image, two_engine)  # type: ignore[arg-type]
+    assert len(one.lines) >= 16 and one == two
+    assert set(two_engine.stage_seconds) >= {"detect", "recognise", "word boxes"}  # type: ignore[attr-defined]
+
+
 def _first_scan() -> Path | None:
     scans = sorted(SCAN_DIR.glob("*.pdf"))
     return scans[0] if scans else None
