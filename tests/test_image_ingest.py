@@ -143,6 +143,17 @@ def test_a_box_across_a_column_border_is_split_without_word_boxes() -> None:
     assert left.confidence == right.confidence == pytest.approx(0.9)
 
 
+def test_an_engine_with_two_threads_reads_while_the_rulings_are_found() -> None:
+    # Same page either way: only the order of two independent steps changes.
+    result = OcrResult(lines=(_cell_line((), "一般公共预算合计"),))
+    image = rotated(render_table(with_text=False), 0.7)
+    alone = _page(image, FakeOcrEngine([result]))
+    engine = FakeOcrEngine([result])
+    engine.page_threads = 2  # type: ignore[attr-defined]  # what RapidOcrEngine exposes
+    together = _page(image, engine)
+    assert together == alone and len(together.lines) == 2 and len(together.rulings) == 10
+
+
 def test_lines_inside_cells_keep_text_and_scale_to_points() -> None:
     words = (
         OcrWord(text="本年收入", box=(235 * PX, 95 * PX, 270 * PX, 110 * PX), confidence=0.99),

@@ -165,6 +165,26 @@ def release_freed_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+def share_one_malloc_arena() -> None:
+    """Have every thread allocate from glibc's main arena.
+
+    By default each thread that allocates gets an arena of its own, and memory one
+    thread frees cannot serve another: with detection on the main thread and the
+    recognition threads each holding their own freed buffers, a process reading
+    pages on two threads peaked at ~505 MB against ~430 MB with one arena, on the same
+    8 scanned pages, for the same CPU time. onnxruntime allocates few, large blocks and
+    Python small objects come from its own allocator, so the shared lock costs nothing
+    measurable. Takes effect for threads that have no arena yet (set before the engine
+    starts any); a no-op without glibc.
+    """
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(_M_ARENA_MAX, 1)
+
+
+_M_ARENA_MAX = -8
+"""mallopt's parameter number for M_ARENA_MAX (glibc malloc.h)."""
+
+
 def _load_libc() -> Any:
     import ctypes
     import ctypes.util

@@ -19,7 +19,7 @@ import numpy as np
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
-from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory
+from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, share_one_malloc_arena
 
 # The files of the rapidocr 3.x wheel's default configuration (PP-OCRv6 small det/rec,
 # the v2 mobile angle classifier); pass det_model/rec_model/cls_model to use others.
@@ -163,6 +163,8 @@ class RapidOcrEngine:
                 raise EngineUnavailable(
                     f"rapidocr cannot be imported ({exc}): pip install 'rapidocr>=3,<4' onnxruntime"
                 ) from exc
+            if self.page_threads > 1:
+                share_one_malloc_arena()  # before onnxruntime and our threads start
             try:
                 # Two instances, each loading only the model it runs: detection with all
                 # of the page's threads, recognition with one per run (runs in parallel).
