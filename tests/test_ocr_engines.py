@@ -182,7 +182,20 @@ def test_parallel_recognition_keeps_the_lines_in_order_and_the_width_in_flight_i
     assert list(out.txts) == [f"w{w}" for w in widths]
     assert [w[0] for w in out.word_results] == [f"w{w}" for w in widths]
     assert len(out.imgs) == len(widths) and rec.most <= 3000
-    assert rec.most > 2900  # and it did run lines side by side
+
+
+def test_lines_are_recognised_side_by_side() -> None:
+    # The first run waits for a second to start: only a parallel recognition finishes.
+    started = threading.Barrier(2, timeout=10)
+
+    class Waiting(_FakeRecogniser):
+        def recognize_txt(self, crops: list[np.ndarray]) -> Any:
+            if crops[0].shape[1] in (600, 500):
+                started.wait()  # raises BrokenBarrierError after 10 s alone
+            return super().recognize_txt(crops)
+
+    out = StagedRapidOcr(None, Waiting(), threads=2, use_cls=False).recognise(_crops([500, 600]))
+    assert out.txts == ("w500", "w600")
 
 
 def test_one_thread_recognises_widest_first_and_a_failure_surfaces() -> None:

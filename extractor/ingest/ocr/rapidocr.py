@@ -19,7 +19,7 @@ import numpy as np
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
-from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, share_one_malloc_arena
+from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, tune_malloc_for_threads
 
 # The files of the rapidocr 3.x wheel's default configuration (PP-OCRv6 small det/rec,
 # the v2 mobile angle classifier); pass det_model/rec_model/cls_model to use others.
@@ -164,7 +164,7 @@ class RapidOcrEngine:
                     f"rapidocr cannot be imported ({exc}): pip install 'rapidocr>=3,<4' onnxruntime"
                 ) from exc
             if self.page_threads > 1:
-                share_one_malloc_arena()  # before onnxruntime and our threads start
+                tune_malloc_for_threads()  # before onnxruntime and our threads start
             try:
                 # Two instances, each loading only the model it runs: detection with all
                 # of the page's threads, recognition with one per run (runs in parallel).
@@ -202,8 +202,9 @@ class RapidOcrEngine:
         return dict(getattr(self._engine, "stage_seconds", {}))
 
 
-SEEN_PAGES = 64
-"""Results kept for reuse, newest first; a few KB each, so a long report's repeats all hit."""
+SEEN_PAGES = 16
+"""Results kept for reuse (the least recently used go first): ~0.4 MB each for a full
+table page, so a few MB, and far enough back for a form or attachment printed again."""
 
 
 def _image_key(image: np.ndarray) -> bytes:
