@@ -1,66 +1,99 @@
-"""Seconds per page of `page_from_image` on a scanned sample (not a test).
+"""Seconds per scanned page: our OCR path against naive RapidOCR, on the same pages (not a test).
 
-    python benchmarks/bench_ocr.py                       # first scan in samples/scan, 3 pages
-    python benchmarks/bench_ocr.py samples/scan/x.pdf --pages 5 --threads 2
+    python benchmarks/bench_ocr.py                        # every page of samples/scan/*.pdf
+    python benchmarks/bench_ocr.py samples/scan/x.pdf --pages 5 --rounds 2
+    python benchmarks/bench_ocr.py --threads 1            # our path on one core
 
-Pages are rendered the way `ingest_pdf` renders them for OCR (grayscale, 200 dpi).
-The model loads before the clock starts (it is loaded once per process in real use).
-Wall time depends on what else runs on the machine; CPU time (all threads of this
-process) is the steadier number to compare.
+Each run is a fresh process, so its peak memory (ru_maxrss) is its own:
+- ours: render the page (grayscale, 200 dpi, as `ingest_pdf` does) and
+  `page_from_image` with `get_engine("rapidocr")` (threads: auto unless --threads);
+- naive: render the same page and call `RapidOCR()` on it with the wheel's default
+  configuration (only the model paths and log level set), as one would without
+  this project.
+Rounds alternate ours / naive so that a change in the machine's load hits both.
+Models load before the clock starts (once per process in real use). Wall time
+depends on what else runs on the machine; CPU time (user + sys of all threads)
+is the steadier number. The load average is printed with every run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing as mp
+import os
+import resource
 import statistics
 import sys
 import time
 from pathlib import Path
-
-import numpy as np
-import pymupdf
-from PIL import Image, ImageDraw, ImageFont
-
-from extractor.ingest.image import page_from_image
-from extractor.ingest.ocr import get_engine
-from extractor.ingest.pdf import OCR_DPI, render_page
-from extractor.ingest.raster import estimate_skew
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
-def _warmup_image() -> np.ndarray:
+def _load() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0]) if Path("/proc/loadavg").exists() else -1.0
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _warmup_image() -> Any:
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
     # Some text, so recognition runs too (a blank image stops after detection).
     img = Image.new("L", (320, 64), 255)
     ImageDraw.Draw(img).text((10, 20), "1,467.89", fill=0, font=ImageFont.load_default(size=24))
     return np.asarray(img)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pdf", nargs="?", type=Path, help="a scanned PDF (default: first in samples/scan)")
-    parser.add_argument("--pages", type=int, default=3, help="first N pages (default 3)")
-    parser.add_argument("--engine", default="rapidocr")
-    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
-    parser.add_argument("--dpi", type=int, default=OCR_DPI)
-    args = parser.parse_args(argv)
+def _naive_engine() -> Any:
+    from rapidocr import RapidOCR
 
-    path = args.pdf or next(iter(sorted((ROOT / "samples" / "scan").glob("*.pdf"))), None)
-    if path is None:
-        print("no scanned sample: pass a PDF or build samples/scan first", file=sys.stderr)
-        return 2
-    options = {"threads": args.threads} if args.threads else {}
-    engine = get_engine(args.engine, **options)
-    start = time.perf_counter()
-    engine.read(_warmup_image())  # loads the detection and recognition models
-    print(f"{path.name}: model load {time.perf_counter() - start:.2f} s")
+    from extractor.ingest.ocr.rapidocr import _DEFAULT_MODELS, _bundled_models_dir
 
-    walls, cpus = [], []
-    with pymupdf.open(path) as doc:
-        for index in range(min(args.pages, doc.page_count)):
-            pdf_page = doc[index]
-            image = render_page(pdf_page, dpi=args.dpi)
-            wall, cpu = time.perf_counter(), time.process_time()
+    models = _bundled_models_dir()
+    return RapidOCR(
+        params={
+            "Global.log_level": "error",
+            "Det.model_path": str(models / _DEFAULT_MODELS["Det"]),
+            "Rec.model_path": str(models / _DEFAULT_MODELS["Rec"]),
+            "Cls.model_path": str(models / _DEFAULT_MODELS["Cls"]),
+        }
+    )
+
+
+def _run(kind: str, pages: list[tuple[str, int]], threads: int | None, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    import pymupdf
+
+    from extractor.ingest.pdf import OCR_DPI, render_page
+
+    if kind == "ours":
+        from extractor.ingest.image import page_from_image
+        from extractor.ingest.ocr import get_engine
+
+        engine = get_engine("rapidocr", **({"threads": threads} if threads else {}))
+        engine.read(_warmup_image())
+        before = dict(engine.stage_seconds)  # type: ignore[attr-defined]
+    else:
+        naive = _naive_engine()
+        naive(_warmup_image())
+    load_start = _load()
+    wall = cpu = raster = 0.0
+    lines = 0
+    docs: dict[str, Any] = {}
+    for path, index in pages:
+        doc = docs.get(path) or docs.setdefault(path, pymupdf.open(path))
+        pdf_page = doc[index]
+        w0, c0 = time.perf_counter(), _cpu()
+        image = render_page(pdf_page, dpi=OCR_DPI)
+        if kind == "ours":
+            e0 = sum(engine.stage_seconds.values())  # type: ignore[attr-defined]
             page = page_from_image(
                 image,
                 number=index + 1,
@@ -68,17 +101,110 @@ def main(argv: list[str] | None = None) -> int:
                 height_pt=pdf_page.rect.height,
                 engine=engine,
             )
-            walls.append(time.perf_counter() - wall)
-            cpus.append(time.process_time() - cpu)
+            lines += len(page.lines)
+            elapsed = time.perf_counter() - w0
+            raster += elapsed - (sum(engine.stage_seconds.values()) - e0)  # type: ignore[attr-defined]
+        else:
+            output = naive(image)
+            lines += len(output.txts or ())
+            elapsed = time.perf_counter() - w0
+        wall += elapsed
+        cpu += _cpu() - c0
+    for doc in docs.values():
+        doc.close()
+    stages: dict[str, float] = {}
+    if kind == "ours":
+        after = engine.stage_seconds  # type: ignore[attr-defined]
+        stages = {k: v - before.get(k, 0.0) for k, v in after.items()}
+        stages = {"render+raster+convert": raster, **stages}
+    queue.put(
+        {
+            "kind": kind,
+            "pages": len(pages),
+            "wall": wall,
+            "cpu": cpu,
+            "lines": lines,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "load": (load_start, _load()),
+            "stages": stages,
+        }
+    )
+
+
+def _in_child(kind: str, pages: list[tuple[str, int]], threads: int | None) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    proc = ctx.Process(target=_run, args=(kind, pages, threads, queue))
+    proc.start()
+    out: dict[str, Any] = queue.get()
+    proc.join()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("pdf", nargs="*", type=Path, help="scanned PDFs (default: samples/scan/*.pdf)")
+    parser.add_argument("--pages", type=int, default=0, help="first N pages of each file (default: all)")
+    parser.add_argument("--threads", type=int, default=None, help="our engine's threads (default: auto)")
+    parser.add_argument("--rounds", type=int, default=1, help="ours/naive pairs to run (default 1)")
+    parser.add_argument("--no-naive", action="store_true", help="run only our path")
+    parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
+    args = parser.parse_args(argv)
+
+    import pymupdf
+
+    paths = args.pdf or sorted((ROOT / "samples" / "scan").glob("*.pdf"))
+    if not paths:
+        print("no scanned PDFs: pass some or build samples/scan first", file=sys.stderr)
+        return 2
+    pages: list[tuple[str, int]] = []
+    for path in paths:
+        with pymupdf.open(path) as doc:
+            count = doc.page_count if args.pages <= 0 else min(args.pages, doc.page_count)
+        pages += [(str(path), i) for i in range(count)]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{len(pages)} pages from {len(paths)} file(s); {cores} cores; threads {args.threads or 'auto'}")
+
+    runs: list[dict[str, Any]] = []
+    for _ in range(args.rounds):
+        for kind in ("ours",) if args.no_naive else ("ours", "naive"):
+            run = _in_child(kind, pages, args.threads)
+            runs.append(run)
+            n = run["pages"]
             print(
-                f"page {index + 1}: {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU, "
-                f"skew {estimate_skew(image):+.2f}°, {len(page.lines)} lines, {len(page.rulings)} rulings"
+                f"{kind:5}  {run['wall'] / n:6.2f} s/page wall  {run['cpu'] / n:6.2f} s/page CPU  "
+                f"peak {run['peak_mb']:5.0f} MB  {run['lines']:5d} lines  "
+                f"load {run['load'][0]:.2f}→{run['load'][1]:.2f}"
             )
-    if walls:
-        print(
-            f"mean {statistics.mean(walls):.2f} s/page wall, {statistics.mean(cpus):.2f} s/page CPU "
-            f"over {len(walls)} pages"
+            if run["stages"]:
+                print(
+                    "       steps (s/page wall): "
+                    + ", ".join(f"{k} {v / n:.2f}" for k, v in run["stages"].items())
+                )
+    ours = [r for r in runs if r["kind"] == "ours"]
+    naive = [r for r in runs if r["kind"] == "naive"]
+    n = len(pages)
+    best_ours = min(r["wall"] for r in ours) / n
+    summary = (
+        f"ours {best_ours:.2f} s/page wall (best of {len(ours)}), "
+        f"{statistics.median(r['cpu'] for r in ours) / n:.2f} s/page CPU, "
+        f"peak {max(r['peak_mb'] for r in ours):.0f} MB"
+    )
+    if naive:
+        best_naive = min(r["wall"] for r in naive) / n
+        cpu_ratio = statistics.median(r["cpu"] for r in ours) / statistics.median(r["cpu"] for r in naive)
+        summary += (
+            f"; naive {best_naive:.2f} s/page wall, {statistics.median(r['cpu'] for r in naive) / n:.2f} s/page CPU, "
+            f"peak {max(r['peak_mb'] for r in naive):.0f} MB; ratio ours/naive {best_ours / best_naive:.2f} wall, "
+            f"{cpu_ratio:.2f} CPU"
         )
+    print(summary)
+    if args.json:
+        print(json.dumps(runs))
     return 0
 
 

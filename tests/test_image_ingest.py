@@ -143,6 +143,17 @@ def test_a_box_across_a_column_border_is_split_without_word_boxes() -> None:
     assert left.confidence == right.confidence == pytest.approx(0.9)
 
 
+def test_an_engine_with_two_threads_reads_while_the_rulings_are_found() -> None:
+    # Same page either way: only the order of two independent steps changes.
+    result = OcrResult(lines=(_cell_line((), "一般公共预算合计"),))
+    image = rotated(render_table(with_text=False), 0.7)
+    alone = _page(image, FakeOcrEngine([result]))
+    engine = FakeOcrEngine([result])
+    engine.page_threads = 2  # type: ignore[attr-defined]  # what RapidOcrEngine exposes
+    together = _page(image, engine)
+    assert together == alone and len(together.lines) == 2 and len(together.rulings) == 10
+
+
 def test_lines_inside_cells_keep_text_and_scale_to_points() -> None:
     words = (
         OcrWord(text="本年收入", box=(235 * PX, 95 * PX, 270 * PX, 110 * PX), confidence=0.99),
@@ -221,6 +232,19 @@ def test_rapidocr_reads_a_rotated_ruled_table(rapidocr: OcrEngine, capfd: pytest
     assert rapidocr.read(np.full((120, 200), 255, dtype=np.uint8)).lines == ()  # a blank page is no error
     err = capfd.readouterr().err
     assert "[INFO]" not in err and "[WARNING]" not in err  # RapidOCR's own logging is silenced
+
+
+def test_two_threads_read_a_page_exactly_as_one_does() -> None:
+    # Recognition shares a page's lines over threads (widest first, a width budget in flight):
+    # every line is still recognised alone, so the page must come out identical.
+    from extractor.ingest.ocr import get_engine
+
+    image = rotated(render_table(title="2022年度一般公共预算财政拨款支出决算表（续）"), -0.6)
+    one = _page(image, get_engine("rapidocr", threads=1))  # type: ignore[arg-type]
+    two_engine = get_engine("rapidocr", threads=2)
+    two = _page(image, two_engine)  # type: ignore[arg-type]
+    assert len(one.lines) >= 16 and one == two
+    assert set(two_engine.stage_seconds) >= {"detect", "recognise", "word boxes"}  # type: ignore[attr-defined]
 
 
 def _first_scan() -> Path | None:

@@ -1,13 +1,16 @@
-"""OCR engines: the protocol, the fake, get_engine, the RapidOCR adapter's conversion and
-error wrapping, and the PaddleOCR error paths (paddleocr is not installed here).
+"""OCR engines: the protocol, the fake, get_engine, the RapidOCR adapter's conversion,
+error wrapping, threads, page reuse and parallel recognition, and the PaddleOCR error
+paths (paddleocr is not installed here).
 
-None of these load a model; the one real RapidOCR run is in test_image_ingest.py.
+None of these load a model; the real RapidOCR runs are in test_image_ingest.py.
 """
 
 from __future__ import annotations
 
 import pickle
 import sys
+import threading
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,14 @@ import pytest
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult, OcrWord, get_engine
 from extractor.ingest.ocr.paddle import PaddleOcrEngine
-from extractor.ingest.ocr.rapidocr import RapidOcrEngine, convert_output
+from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, rec_cost
+from extractor.ingest.ocr.rapidocr import (
+    MAX_AUTO_THREADS,
+    THREADS_ENV,
+    RapidOcrEngine,
+    convert_output,
+    resolve_threads,
+)
 
 IMAGE = np.full((20, 30), 255, dtype=np.uint8)
 
@@ -91,6 +101,111 @@ def test_rapidocr_engine_gives_rgb_as_bgr() -> None:
     rgb[..., 0] = 200  # red
     assert engine.read(rgb) == OcrResult()
     assert seen[0][0, 0].tolist() == [0, 0, 200]
+
+
+def test_threads_come_from_the_option_then_the_environment_then_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert 1 <= resolve_threads(None) <= MAX_AUTO_THREADS
+    assert resolve_threads(3) == 3
+    monkeypatch.setenv(THREADS_ENV, "1")  # e.g. set by a process pool in its workers
+    assert resolve_threads(None) == 1 and resolve_threads(2) == 2
+    assert RapidOcrEngine().page_threads == 1
+    monkeypatch.setenv(THREADS_ENV, "two")
+    with pytest.raises(ConfigError, match=THREADS_ENV):
+        resolve_threads(None)
+    with pytest.raises(ConfigError, match="at least 1"):
+        get_engine("rapidocr", threads=0)
+
+
+def test_the_same_page_image_is_read_once() -> None:
+    engine = RapidOcrEngine()
+    calls: list[np.ndarray] = []
+
+    def record(image: np.ndarray, **_: Any) -> Any:
+        calls.append(image)
+        return types.SimpleNamespace(boxes=np.array([_quad(0, 0, 9, 9)]), txts=("一",), scores=(0.9,))
+
+    engine._engine = record
+    page = np.full((40, 30), 255, dtype=np.uint8)
+    first = engine.read(page)
+    assert engine.read(page.copy()) == first and len(calls) == 1  # equal pixels, another array
+    page[5, 5] = 0  # one pixel differs: a different page
+    engine.read(page)
+    engine.read(page.reshape(30, 40))  # same bytes, other shape: a different page
+    assert len(calls) == 3
+    assert pickle.loads(pickle.dumps(engine))._seen == {}
+
+
+class _FakeRecogniser:
+    """Stands in for RapidOCR's recognition: one crop per call, text = the crop's width;
+    records the most line width recognised at once."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.lock = threading.Lock()
+        self.in_flight = self.most = 0.0
+        self.order: list[int] = []
+        self.fail_on = fail_on
+
+    def recognize_txt(self, crops: list[np.ndarray]) -> Any:
+        (crop,) = crops
+        cost = rec_cost(crop)
+        with self.lock:
+            self.in_flight += cost
+            self.most = max(self.most, self.in_flight)
+            self.order.append(crop.shape[1])
+        time.sleep(0.002)
+        with self.lock:
+            self.in_flight -= cost
+        if crop.shape[1] == self.fail_on:
+            raise RuntimeError("onnx exploded")
+        return types.SimpleNamespace(
+            txts=(f"w{crop.shape[1]}",),
+            scores=(0.5,),
+            word_results=((f"w{crop.shape[1]}", 0.5, None),),
+            elapse=0.0,
+        )
+
+
+def _crops(widths: list[int]) -> list[np.ndarray]:
+    return [np.zeros((48, w, 3), dtype=np.uint8) for w in widths]
+
+
+def test_parallel_recognition_keeps_the_lines_in_order_and_the_width_in_flight_in_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("extractor.ingest.ocr.rapid_stages.REC_WIDTH_IN_FLIGHT", 3000)
+    widths = [100, 2900, 700, 1500, 1400, 320, 2600, 50, 900, 1200] * 3
+    rec = _FakeRecogniser()
+    out = StagedRapidOcr(None, rec, threads=3, use_cls=False).recognise(_crops(widths))
+    assert list(out.txts) == [f"w{w}" for w in widths]
+    assert [w[0] for w in out.word_results] == [f"w{w}" for w in widths]
+    assert len(out.imgs) == len(widths) and rec.most <= 3000
+
+
+def test_lines_are_recognised_side_by_side() -> None:
+    # The first run waits for a second to start: only a parallel recognition finishes.
+    started = threading.Barrier(2, timeout=10)
+
+    class Waiting(_FakeRecogniser):
+        def recognize_txt(self, crops: list[np.ndarray]) -> Any:
+            if crops[0].shape[1] in (600, 500):
+                started.wait()  # raises BrokenBarrierError after 10 s alone
+            return super().recognize_txt(crops)
+
+    out = StagedRapidOcr(None, Waiting(), threads=2, use_cls=False).recognise(_crops([500, 600]))
+    assert out.txts == ("w500", "w600")
+
+
+def test_one_thread_recognises_widest_first_and_a_failure_surfaces() -> None:
+    rec = _FakeRecogniser()
+    StagedRapidOcr(None, rec, threads=1, use_cls=False).recognise(_crops([300, 900, 40, 600]))
+    assert rec.order == [900, 600, 300, 40]  # narrower runs reuse the blocks wider ones freed
+    with pytest.raises(RuntimeError, match="onnx exploded"):
+        StagedRapidOcr(None, _FakeRecogniser(fail_on=600), threads=2, use_cls=False).recognise(
+            _crops([300, 900, 40, 600, 80, 70])
+        )
 
 
 def _quad(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:

@@ -7,15 +7,19 @@ helper. Nothing here touches the network.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
+import os
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from extractor.core.errors import EngineError, EngineUnavailable
+from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
+from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, tune_malloc_for_threads
 
 # The files of the rapidocr 3.x wheel's default configuration (PP-OCRv6 small det/rec,
 # the v2 mobile angle classifier); pass det_model/rec_model/cls_model to use others.
@@ -24,6 +28,30 @@ _DEFAULT_MODELS = {
     "Rec": "PP-OCRv6_rec_small.onnx",
     "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
 }
+
+
+THREADS_ENV = "EXTRACTOR_OCR_THREADS"
+MAX_AUTO_THREADS = 4
+"""Recognition gains little past a few threads (a page has tens of lines, detection one run)."""
+
+
+def resolve_threads(threads: int | None) -> int:
+    """Cores one page may use: the option, else $EXTRACTOR_OCR_THREADS, else the CPUs this
+    process may run on (capped). A process pool running files in parallel should pass its
+    share, or set the variable in its workers, so files × pages do not oversubscribe."""
+    if threads is None:
+        raw = os.environ.get(THREADS_ENV, "").strip()
+        if raw:
+            try:
+                threads = int(raw)
+            except ValueError:
+                raise ConfigError(f"${THREADS_ENV}={raw!r} is not a whole number of threads") from None
+        else:
+            available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+            return max(1, min(available or 1, MAX_AUTO_THREADS))
+    if threads < 1:
+        raise ConfigError(f"OCR threads must be at least 1 (got {threads})")
+    return threads
 
 
 def _bundled_models_dir() -> Path:
@@ -41,8 +69,11 @@ class RapidOcrEngine:
         boxes, used to split a box that runs across a table border. Costs little.
       use_cls: run the 0°/180° text-line classifier. Off by default: pages are
         upright, and on short numbers the classifier sometimes flips a line.
-      threads: onnxruntime intra-op threads (None: onnxruntime's default, all cores);
-        set 1 when running one engine per process in a pool.
+      threads: cores one page may use: detection's onnxruntime intra-op threads, and
+        the threads recognition shares a page's lines over (see rapid_stages.py).
+        None: $EXTRACTOR_OCR_THREADS if set, else the cores this process may run on
+        (at most MAX_AUTO_THREADS). A batch that runs files in parallel passes its
+        share of the cores (1 for one engine per core), so pages never oversubscribe.
       text_score: RapidOCR drops lines recognised with less confidence than this.
       max_side_len: RapidOCR shrinks larger images to this before detection.
       det_side_len: the detector sees the page with its longer side at most this long.
@@ -50,11 +81,11 @@ class RapidOcrEngine:
         200-dpi page; at 1024 an 8-pt table line is still ~10 px tall, and on the 97
         scanned sample pages it finds the same text (field F1 0.999 either way) while
         peak memory falls from ~990 to ~560 MB and time from ~4.4 to ~2.8 s/page.
-
-      rec_batch: text lines recognised per batch. A batch is padded to its widest
-        line, so short table cells next to a long sentence cost the sentence's
-        width; 1 measured fastest and smallest on these documents.
       det_model/rec_model/cls_model: paths of other .onnx files.
+
+    Text lines are recognised one per run: a batch is padded to its widest line, so
+    short table cells next to a long sentence would cost the sentence's width; one per
+    run measured fastest and smallest, and lets runs go to parallel threads.
     """
 
     name = "rapidocr"
@@ -68,7 +99,6 @@ class RapidOcrEngine:
         text_score: float = 0.5,
         max_side_len: int = 2000,
         det_side_len: int = 1024,
-        rec_batch: int = 1,
         det_model: str | Path | None = None,
         rec_model: str | Path | None = None,
         cls_model: str | Path | None = None,
@@ -89,19 +119,21 @@ class RapidOcrEngine:
         self.word_boxes = word_boxes
         self.use_cls = use_cls
         self.threads = threads
+        self.page_threads = resolve_threads(threads)
         self.text_score = text_score
         self.max_side_len = max_side_len
         self.det_side_len = det_side_len
-        self.rec_batch = rec_batch
         self._engine: Any = None
+        self._seen: OrderedDict[bytes, OcrResult] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
         # An onnxruntime session does not pickle; each process loads its own on first use.
         state = self.__dict__.copy()
         state["_engine"] = None
+        state["_seen"] = OrderedDict()
         return state
 
-    def _params(self) -> dict[str, Any]:
+    def _params(self, threads: int) -> dict[str, Any]:
         params: dict[str, Any] = {
             # RapidOCR logs every model path at INFO, and a blank page ("text detection result
             # is empty") at WARNING, through its own stderr handler; both are normal here.
@@ -111,15 +143,14 @@ class RapidOcrEngine:
             "Global.max_side_len": self.max_side_len,
             "Det.limit_type": "max",
             "Det.limit_side_len": self.det_side_len,
-            "Rec.rec_batch_num": self.rec_batch,
+            "Rec.rec_batch_num": 1,
             "Global.return_word_box": self.word_boxes,
             "Det.model_path": str(self.model_paths["Det"]),
             "Rec.model_path": str(self.model_paths["Rec"]),
             "Cls.model_path": str(self.model_paths["Cls"]),
         }
-        if self.threads is not None:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = self.threads
-            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+        params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         return params
 
     def _load(self) -> Any:
@@ -130,52 +161,55 @@ class RapidOcrEngine:
                 raise EngineUnavailable(
                     f"rapidocr cannot be imported ({exc}): pip install 'rapidocr>=3,<4' onnxruntime"
                 ) from exc
+            if self.page_threads > 1:
+                tune_malloc_for_threads()  # before onnxruntime and our threads start
             try:
-                self._engine = RapidOCR(params=self._params())
+                # Two instances, each loading only the model it runs: detection with all
+                # of the page's threads, recognition with one per run (runs in parallel).
+                self._engine = StagedRapidOcr(
+                    RapidOCR(params=self._params(self.page_threads)),
+                    RapidOCR(params=self._params(1)),
+                    threads=self.page_threads,
+                    use_cls=self.use_cls,
+                )
             except Exception as exc:  # config and onnxruntime errors come in many types
                 raise EngineError(f"rapidocr: could not initialise ({exc})") from exc
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return self._engine
 
     def read(self, image: np.ndarray) -> OcrResult:
+        key = _image_key(image)
+        if key in self._seen:  # the same page image again (an attachment printed twice)
+            self._seen.move_to_end(key)
+            return self._seen[key]
         engine = self._load()
         try:
-            output = engine(to_bgr(image), return_word_box=self.word_boxes)
+            output = engine(to_bgr(image))
         except Exception as exc:
             raise EngineError(f"rapidocr failed on a {image.shape} image: {exc}") from exc
         result = convert_output(output)
-        _release_freed_memory()
+        release_freed_memory()
+        self._seen[key] = result
+        if len(self._seen) > SEEN_PAGES:
+            self._seen.popitem(last=False)
         return result
 
-
-def _release_freed_memory() -> None:
-    """Give the page's freed inference buffers back to the OS.
-
-    onnxruntime (with its arena off) allocates a page's tensors through malloc;
-    glibc keeps the freed blocks, and their fragments grow the process page after
-    page. malloc_trim returns them: measured on the 9-page scan of sample 000,
-    peak RSS 577 → 446 MB and resident after each page ~450 → ~210 MB.
-    Elsewhere (no glibc) there is nothing to do.
-    """
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        """Wall seconds per OCR step over the pages read so far (empty before the first)."""
+        return dict(getattr(self._engine, "stage_seconds", {}))
 
 
-def _load_libc() -> Any:
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None  # not a C library we can name (e.g. a static or non-glibc build): no trimming
-    try:
-        libc = ctypes.CDLL(name)
-    except OSError:
-        return None  # the library cannot be loaded here: no trimming, the same as on other systems
-    return libc if hasattr(libc, "malloc_trim") else None
+SEEN_PAGES = 16
+"""Results kept for reuse (the least recently used go first): ~0.4 MB each for a full
+table page, so a few MB, and far enough back for a form or attachment printed again."""
 
 
-_LIBC = _load_libc()
+def _image_key(image: np.ndarray) -> bytes:
+    """A digest of the pixels and shape: equal keys mean the same image, so the same result."""
+    digest = hashlib.blake2b(repr((image.shape, image.dtype.str)).encode(), digest_size=20)
+    digest.update(np.ascontiguousarray(image).data)
+    return digest.digest()
 
 
 def convert_output(output: Any) -> OcrResult:
