@@ -56,6 +56,9 @@ def _results(out: Path) -> dict[str, bytes]:
 
 
 def timed_run(folder: Path, out: Path, jobs: int) -> tuple[float, float, int, float]:
+    # A fresh folder per run: the journal then holds this run's files only (pages and busy
+    # seconds were counted twice when repeats shared one).
+    shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     proc = _extract(["-j", str(jobs), "--force", "-o", str(out), str(folder)])
     seconds = time.perf_counter() - start
