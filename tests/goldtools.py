@@ -66,6 +66,14 @@ def _plant(value: Any, rng: random.Random) -> Any:
     return "（已篡改）" + "错" * rng.randint(1, 3)
 
 
+def assert_scores_itself_perfectly(data: dict[str, Any]) -> None:
+    """A gold document scored against itself: no error, every field and every cell right."""
+    score = score_document(data, data)
+    assert score.counts.errors == 0
+    assert score.counts.f1 == 1.0
+    assert score.cells.accuracy == 1.0
+
+
 def assert_planted_changes_counted(data: dict[str, Any], seed: int = 20261123, most: int = 12) -> None:
     """Plant `most` changes into a copy of a gold document: the scorer must count exactly that many errors."""
     rng = random.Random(seed)

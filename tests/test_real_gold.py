@@ -10,10 +10,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 from conftest import SAMPLES
-from goldtools import assert_planted_changes_counted, leaves
+from goldtools import assert_planted_changes_counted, assert_scores_itself_perfectly, leaves
 
 from extractor.eval.dataset import load_gold
-from extractor.eval.score import score_document
 from extractor.schemas import load_result, unknown_fields
 
 REAL = SAMPLES / "real"
@@ -99,10 +98,7 @@ def test_every_gold_value_occurs_in_its_pdf(gold: Path) -> None:
 
 @pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
 def test_gold_scored_against_itself_is_perfect(gold: Path) -> None:
-    data = load_gold(gold)
-    score = score_document(data, data)
-    assert score.counts.errors == 0
-    assert score.cells.accuracy == 1.0
+    assert_scores_itself_perfectly(load_gold(gold))
 
 
 @pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
