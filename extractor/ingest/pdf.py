@@ -37,6 +37,9 @@ def open_pdf(path: Path) -> pymupdf.Document:
         raise InputError(str(path), "file not found")
     if path.stat().st_size == 0:
         raise InputError(str(path), "file is empty (0 bytes)")
+    # MuPDF prints repairs it makes on its own (`format error: No default Layer config`) to
+    # stderr; they are not ours to show. What breaks a file reaches us as an exception.
+    pymupdf.TOOLS.mupdf_display_errors(False)
     try:
         if _utf8_name(path):
             doc = pymupdf.open(path, filetype="pdf")
