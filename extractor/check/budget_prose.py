@@ -17,8 +17,10 @@ from typing import Literal
 from extractor.check import prose
 from extractor.check.base import Context, check, fmt, ratio_finding
 from extractor.check.budget import unit_of_last_digit
+from extractor.check.source import SourceText
+from extractor.check.text import evidence
 from extractor.core.types import SourceSpan
-from extractor.schemas import Budget, Evidence, Finding, TableRow
+from extractor.schemas import Budget, Finding, TableRow
 from extractor.vocab import budget as vocab
 
 BUDGET = ("budget",)
@@ -51,9 +53,10 @@ def _d(text: str) -> Decimal:
     return Decimal(text.replace(",", "").replace("，", ""))
 
 
-def _with_text(finding: Finding, para: SourceSpan, text: str) -> Finding:
-    quote = {"(narrative)": Evidence(page=para.page, bbox=para.bbox, text=text)}
-    return finding.model_copy(update={"evidence": {**finding.evidence, **quote}})
+def _with_text(finding: Finding, para: SourceSpan, text: str, source: SourceText | None = None) -> Finding:
+    """The statement as evidence, on the printed line that holds it (a joined paragraph's own
+    page is where the joining began, which may be pages earlier)."""
+    return finding.model_copy(update={"evidence": {**finding.evidence, **evidence(source, para, text)}})
 
 
 def _sign(word: str) -> int:
@@ -75,7 +78,10 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
             delta = abs(current - previous)
             if m.group(4):
                 yield _with_text(
-                    _delta_finding(ctx, m.group(0), previous, current, _d(m.group(4))), para, m.group(0)
+                    _delta_finding(ctx, m.group(0), previous, current, _d(m.group(4))),
+                    para,
+                    m.group(0),
+                    ctx.source,
                 )
             f = ratio_finding(
                 ctx,
@@ -86,7 +92,7 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
                 ("(narrative)", delta),
                 ("(narrative)", previous),
             )
-            yield _with_text(f, para, m.group(0))
+            yield _with_text(f, para, m.group(0), ctx.source)
         claims = [
             (m, _d(m.group(1)), m.group(2), m.group(3), m.group(4)) for m in _CHANGE.finditer(para.text)
         ]
@@ -110,7 +116,7 @@ def year_on_year(ctx: Context) -> Iterator[Finding]:
                 ("(narrative)", delta),
                 ("(narrative)", previous),
             )
-            yield _with_text(f, para, m.group(0))
+            yield _with_text(f, para, m.group(0), ctx.source)
 
 
 def _delta_finding(ctx: Context, text: str, previous: Decimal, current: Decimal, delta: Decimal) -> Finding:
@@ -157,7 +163,7 @@ def _narrative_vs(
         fmt(tolerance),
         [path, "(narrative)"],
     )
-    return _with_text(f, para, text)
+    return _with_text(f, para, text, ctx.source)
 
 
 @check("budget.prose_vs_table", BUDGET, "error", "an amount the narrative states agrees with the tables")
@@ -243,7 +249,7 @@ def _name_differs(
         None,
         [f"tables[{ti}].rows[{ri}].values.{column}", "(narrative)"],
     )
-    yield _with_text(f, para, text)
+    yield _with_text(f, para, text, ctx.source)
 
 
 _NAMED_SHARE = re.compile(vocab.NAMED_SHARE_CLAIM)
@@ -296,7 +302,7 @@ def shares(ctx: Context) -> Iterator[Finding]:
             ("(narrative)", base),
             exact_integers=True,  # whole-万元 amounts in a budget's narrative are set, not rounded
         )
-        yield _with_text(f, para, text)
+        yield _with_text(f, para, text, ctx.source)
 
 
 _LIST_WHOLE = re.compile(vocab.SHARE_LIST_INTRO)
@@ -369,4 +375,4 @@ def item_list(ctx: Context) -> Iterator[Finding]:
             fmt(tolerance),
             ["key_figures.fiscal_appropriation_income", "(narrative)"],
         )
-        yield _with_text(f, para, para.text)
+        yield _with_text(f, para, para.text, ctx.source)
