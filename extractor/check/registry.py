@@ -69,33 +69,39 @@ _QUOTE = re.compile(r"“(.+?)”(?=[:： (（]|$)")
 
 def one_per_statement(findings: list[Finding]) -> list[Finding]:
     """One finding per printed statement: the general prose checks and a kind's own checks may
-    both read a sentence. A failure repeating an earlier one's expected and actual values for
-    the same quoted statement goes, and a `skipped` (could not tell) goes when another check
-    of the same id decided that statement."""
+    both read a sentence. A finding repeating an earlier one's check, status, expected and
+    actual values for the same quoted statement on the same page goes (a failure also when
+    another check raised it), and a `skipped` (could not tell) goes when another check of the
+    same id decided that statement."""
     decided = {(f.check, q) for f in findings if f.status != "skipped" for q in _quotes(f)}
-    seen: list[tuple[str | None, str | None, set[str]]] = []
-    said: list[tuple[tuple[str, str, str | None, str | None], set[str]]] = []
+    said: list[tuple[tuple[str, str, str | None, str | None], set[str], set[int]]] = []
     out = []
     for f in findings:
-        quotes = _quotes(f)
+        quotes, pages = _quotes(f), {ev.page for ev in f.evidence.values()}
         if f.status == "skipped" and any((f.check, q) in decided for q in quotes):
             continue
-        key = (f.check, f.status, f.expected, f.actual)
-        if quotes and any(
-            key == k and any(_same(q, o) for q in quotes for o in others) for k, others in said
-        ):
-            continue  # two checks of one id (a kind's own and the general one) read the same statement
+        if quotes and any(_repeats(f, quotes, pages, key, others, where) for key, others, where in said):
+            continue
         if quotes:
-            said.append((key, quotes))
-        if f.status == "fail" and quotes:
-            if any(
-                (f.expected, f.actual) == (e, a) and any(_same(q, o) for q in quotes for o in others)
-                for e, a, others in seen
-            ):
-                continue
-            seen.append((f.expected, f.actual, quotes))
+            said.append(((f.check, f.status, f.expected, f.actual), quotes, pages))
         out.append(f)
     return out
+
+
+def _repeats(
+    f: Finding,
+    quotes: set[str],
+    pages: set[int],
+    key: tuple[str, str, str | None, str | None],
+    others: set[str],
+    where: set[int],
+) -> bool:
+    check, status, expected, actual = key
+    same_claim = (f.expected, f.actual) == (expected, actual) and (
+        (f.check == check and f.status == status) or f.status == status == "fail"
+    )
+    same_place = not pages or not where or bool(pages & where)
+    return same_claim and same_place and any(_same(q, o) for q in quotes for o in others)
 
 
 def _quotes(finding: Finding) -> set[str]:

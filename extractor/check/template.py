@@ -230,7 +230,14 @@ def stale_names(ctx: Context) -> Iterator[Finding]:
     if year is None or ctx.source is None:
         return
     seen: set[tuple[int, str]] = set()
-    for line in ctx.source.lines:
+    # Table cells too: a 收支总表 keeps the old class name as often as the narrative does.
+    cells = [
+        SourceSpan(page=table.pages[0] if table.pages else 1, text=row.name)
+        for table in getattr(ctx.report, "tables", [])
+        for row in table.rows
+        if row.name
+    ]
+    for line in [*ctx.source.lines, *cells]:
         text = squeeze(line.text)
         for old, new, since in RENAMED:
             if year >= since and old in text and (line.page, old) not in seen:
