@@ -406,3 +406,26 @@ def test_amounts_low_on_every_page_are_table_rows_not_footers(tmp_path: Path) ->
     assert len(report.tables) == 4
     for table in report.tables:
         assert table.rows[-1].values == {"金额": Decimal("621.28")}, table.title
+
+
+def test_unruled_table_keeps_its_closing_total_row(tmp_path: Path) -> None:
+    rows = [["科目编码", "科目名称", "金额"]] + [
+        [f"201{i:02d}", f"支出项目{i}", f"{i}.00"] for i in range(1, 6)
+    ]
+    rows.append(["", "合计", "15.00"])  # code cell blank, one amount: two words on the line
+    pdf = make_pdf(
+        [
+            PageSpec(lines=[("2023年度江北区财政局部门决算", 18.0)]),
+            PageSpec(
+                lines=[("支出决算表", 12.0), ("单位：万元", 9.0)],
+                table=TableSpec(rows, [80, 160, 90], ruled=False),
+                after=["注：本表反映部门本年度各项支出情况。"],
+            ),
+        ],
+        tmp_path / "unruled_total.pdf",
+    )
+    report = extract(pdf, NEVER).reports[0]
+    assert isinstance(report, FinalAccount)
+    last = report.tables[0].rows[-1]
+    assert (last.code, last.name, last.values) == (None, "合计", {"金额": Decimal("15.00")})
+    assert len(report.tables[0].rows) == 6

@@ -78,6 +78,19 @@ def _table(rows: list[list[Word]], lines: list[list[Line]], page: int) -> Table 
     return Table(n_rows=len(rows), n_cols=len(edges) - 1, cells=tuple(cells), pages=(page,), bbox=bbox)
 
 
+def _mid(row: list[Line]) -> float:
+    return sum((ln.bbox[1] + ln.bbox[3]) / 2 for ln in row) / len(row)
+
+
+def _closes(run: list[list[Line]], row: list[Line]) -> bool:
+    """Whether a two-word row (a label and an amount) continues a table run at its line pitch."""
+    words = _words(row)
+    if len(words) != 2 or not _NUMBER.fullmatch(words[-1].text.strip()):
+        return False
+    pitch = max(b - a for a, b in itertools.pairwise(_mid(r) for r in run[-3:]))
+    return _mid(row) - _mid(run[-1]) <= pitch * 1.5
+
+
 def find_unruled_tables(lines: Sequence[Line], page: int) -> tuple[list[Table], list[Line]]:
     """Aligned-word tables among `lines` (those outside ruled tables), and the remaining lines."""
     visual = _visual_rows(lines)
@@ -92,6 +105,11 @@ def find_unruled_tables(lines: Sequence[Line], page: int) -> tuple[list[Table], 
         numeric = sum(1 for row in run if any(_NUMBER.fullmatch(w.text.strip()) for w in _words(row)))
 
         if len(run) >= MIN_ROWS and numeric * 2 >= len(run):
+            # A 合计 row with its code cell blank and one amount has two words: it still belongs
+            # to the table it closes when it follows at the table's own line pitch.
+            while j < len(visual) and _closes(run, visual[j]):
+                run.append(visual[j])
+                j += 1
             table = _table([_words(r) for r in run], run, page)
             if table is not None:
                 tables.append(table)
