@@ -14,6 +14,7 @@ whichever command produced it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
@@ -33,8 +34,7 @@ _THRESHOLD = {"warning": 1, "error": 2, "never": 99}
 
 def fails(findings: Iterable[Finding], fail_on: FailOn) -> bool:
     """Whether these findings fail the run under `fail_on`."""
-    threshold = _THRESHOLD[fail_on]
-    return any(f.status == "fail" and _RANK[f.severity] >= threshold for f in findings)
+    return fails_counts(Counter(f.severity for f in findings if f.status == "fail"), fail_on)
 
 
 def fails_counts(failed: dict[str, int], fail_on: FailOn) -> bool:

@@ -33,10 +33,13 @@ def _width(text: str) -> int:
 
 def cells_of(line: str) -> list[TextCell]:
     """The cells of one line: text runs separated by two or more spaces, in display columns."""
+    expanded = line.replace("\t", "    ")
     out = []
-    for match in re.finditer(r"\S+(?: \S+)*", line.replace("\t", "    ")):
-        start = _width(line.replace("\t", "    ")[: match.start()])
-        out.append(TextCell(text=match.group(0), start=start, end=start + _width(match.group(0))))
+    column = offset = 0  # display column reached, and the character offset it stands for
+    for match in re.finditer(r"\S+(?: \S+)*", expanded):
+        start = column + _width(expanded[offset : match.start()])
+        column, offset = start + _width(match.group(0)), match.end()
+        out.append(TextCell(text=match.group(0), start=start, end=column))
     return out
 
 

@@ -20,8 +20,8 @@ _FORM_LABELS = {
 }
 
 
-def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
-    blocks = segment.blocks(doc)
+def extract_segment(doc: LayoutDocument, segment: Segment, blocks: list[Block] | None = None) -> Report:
+    blocks = segment.blocks(doc) if blocks is None else blocks
     base = base_fields(segment.title, blocks, _FORM_LABELS[segment.kind])
     if segment.kind == "final_account":
         return extract_final_account(blocks, base)
@@ -36,15 +36,12 @@ def extract_segment(doc: LayoutDocument, segment: Segment) -> Report:
 
 def extract_drafts(doc: LayoutDocument) -> list[DraftReport]:
     """Segment the document once and read each segment: one DraftReport per report."""
-    return [
-        DraftReport(
-            segment=segment,
-            blocks=tuple(segment.blocks(doc)),
-            narrative=narrative(segment.blocks(doc)),
-            report=extract_segment(doc, segment),
-        )
-        for segment in find_segments(doc)
-    ]
+    drafts = []
+    for segment in find_segments(doc):
+        blocks = segment.blocks(doc)
+        report = extract_segment(doc, segment, blocks)
+        drafts.append(DraftReport(segment, tuple(blocks), narrative(blocks), report))
+    return drafts
 
 
 def extract_rules(doc: LayoutDocument) -> list[Report]:
