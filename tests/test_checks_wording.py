@@ -162,6 +162,57 @@ def test_contents_printed_in_order_pass_with_small_wording_differences() -> None
     assert len([f for f in findings if f.check == "contents.body" and f.status == "pass"]) == 3
 
 
+def _tabular_contents(listed: list[str], body_titles: list[str]) -> tuple[LayoutDocument, list[SourceSpan]]:
+    """A 目录 printed as a table: `序号` and `报表名称` columns, the number and the title of each
+    entry separate cells, and the heading written last in the text layer though printed on top."""
+    rows = [("序号", "报表名称"), *[(t.split("、")[0] + "、", t.split("、", 1)[1]) for t in listed]]
+    lines = []
+    for i, (number, title) in enumerate(rows):
+        y = 110.0 + 34 * i
+        lines += [Line(text=number, bbox=(123, y, 163, y + 20), page=1)]
+        lines += [Line(text=title, bbox=(192, y, 192 + 14 * len(title), y + 20), page=1)]
+    lines.append(Line(text="目        录", bbox=(326, 48, 509, 78), page=1))
+    pages = [Page(number=1, width=842, height=595, lines=tuple(lines))]
+    for number, title in enumerate(body_titles, start=2):
+        box = (300.0, 40.0, 300.0 + 14 * len(title), 60.0)
+        pages.append(
+            Page(number=number, width=842, height=595, lines=(Line(text=title, bbox=box, page=number),))
+        )
+    layout = LayoutDocument(path="tables.pdf", n_pages=len(pages), pages=tuple(pages), blocks=())
+    return layout, []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # printed in the listed order, titles shortened: every entry passes
+        (["收支预算总表", "“三公”经费、会议费支出预算表", "2018年政府采购预算表"], []),
+        # the 目录's order is not the body's: warnings, never a "missing" error
+        (
+            ["“三公”经费、会议费支出预算表", "收支预算总表", "政府采购支出预算表"],
+            [("warning", "out of order")],
+        ),
+        (["收支预算总表", "政府采购支出预算表"], [("error", "missing")]),
+    ],
+)
+def test_a_contents_table_read_in_rows(body: list[str], expected: list[tuple[str, str]]) -> None:
+    listed = ["一、收支预算总表", "二、一般公共预算“三公”经费、会议费支出预算表", "三、政府采购支出预算表"]
+    layout, paragraphs = _tabular_contents(listed, body)
+    findings = run_checks([_fa()], [paragraphs], layout=layout)
+    assert [(f.severity, f.actual) for f in _failed(findings, "contents.body")] == expected
+    assert len([f for f in findings if f.check == "contents.body"]) == 3
+
+
+def test_short_titles_left_after_dropping_scope_words_never_match_loosely() -> None:
+    # `一般公共预算支出预算表` and `财政拨款支出预算表` both come down to `预算表`: not the same table.
+    listed = ["一、收支预算总表", "二、一般公共预算支出预算表", "三、政府采购支出预算表"]
+    body = ["收支预算总表", "财政拨款支出预算表", "政府采购支出预算表"]
+    layout, paragraphs = _tabular_contents(listed, body)
+    failed = _failed(run_checks([_fa()], [paragraphs], layout=layout), "contents.body")
+    assert [(f.severity, f.actual) for f in failed] == [("error", "missing")]
+    assert "一般公共预算支出预算表" in failed[0].message
+
+
 # --- direction and comparison words -------------------------------------------------------------
 
 

@@ -10,8 +10,9 @@ from difflib import SequenceMatcher
 from extractor.check.base import Context, check
 from extractor.check.source import SourceText
 from extractor.check.text import squeeze
-from extractor.core.types import SourceSpan
+from extractor.core.types import SourceSpan, union
 from extractor.schemas import Evidence, Finding
+from extractor.vocab import common as vocab
 
 ALL_KINDS = ("final_account", "budget")
 _ENTRY = re.compile(
@@ -31,12 +32,46 @@ _FILLERS = re.compile(r"明细|情况|汇总|[（(]?公开[）)]?")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
+def _rows(lines: list[SourceSpan]) -> list[SourceSpan]:
+    """One page's lines as printed rows, top to bottom: a 目录 laid out as a table (`序号` and
+    `报表名称` in columns, the heading written last) comes out of the text layer cell by cell."""
+    boxed = sorted((line for line in lines if line.bbox), key=lambda s: (s.bbox or (0, 0, 0, 0))[1])
+    rows: list[list[SourceSpan]] = []
+    for line in boxed:
+        box = line.bbox or (0, 0, 0, 0)
+        last = rows[-1][-1].bbox if rows else None
+        if last and (box[1] + box[3]) / 2 < last[3] and (last[1] + last[3]) / 2 > box[1]:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    out = []
+    for row in rows:
+        row.sort(key=lambda s: (s.bbox or (0, 0, 0, 0))[0])
+        boxes = [s.bbox for s in row if s.bbox]
+        out.append(row[0].model_copy(update={"text": "".join(s.text for s in row), "bbox": union(boxes)}))
+    return out + [line for line in lines if not line.bbox]
+
+
+def _in_rows(lines: list[SourceSpan], first: int) -> list[SourceSpan]:
+    """`lines` with the pages from `first` on (the 目录's and the few after it) in row order."""
+    pages = sorted({line.page for line in lines if first <= line.page <= first + 3})
+    before = [line for line in lines if line.page < first]
+    after = [line for line in lines if line.page > first + 3]
+    return before + [r for p in pages for r in _rows([x for x in lines if x.page == p])] + after
+
+
+def _is_heading(line: SourceSpan) -> bool:
+    return squeeze(line.text) in ("目录", "目 录")
+
+
 def _entries(source: SourceText) -> tuple[list[SourceSpan], int] | None:
     """The 目录's entries (continuation lines joined) and the last page of the 目录."""
     lines = list(source.lines)
-    start = next((i for i, line in enumerate(lines) if squeeze(line.text) in ("目录", "目 录")), None)
-    if start is None:
+    at = next((line for line in lines if _is_heading(line)), None)
+    if at is None:
         return None
+    lines = _in_rows(lines, at.page)
+    start = next(i for i, line in enumerate(lines) if _is_heading(line))
     toc_page = lines[start].page
     entries: list[SourceSpan] = []
     last_page = toc_page
@@ -49,9 +84,13 @@ def _entries(source: SourceText) -> tuple[list[SourceSpan], int] | None:
             page_lines = [squeeze(x.text) for x in lines if x.page == line.page and squeeze(x.text)]
             if not page_lines or not all(len(t) <= 45 and "。" not in t for t in page_lines):
                 break
+            if 2 * sum(1 for t in page_lines if _ENTRY.match(t)) < len(page_lines):
+                break  # a page of table titles and labels, not numbered entries
             last_page = line.page
         if len(text) > 45 or "。" in text:
             break
+        if not entries and any(text.startswith(word) for word in vocab.CONTENTS_COLUMN_HEADERS):
+            continue  # `序号 报表名称 页码`: the 目录 printed as a table
         if _ENTRY.match(text) or not entries:
             entries.append(line.model_copy(update={"text": text}))
         elif line.page != entries[-1].page:
@@ -70,7 +109,7 @@ def contents_pages(source: SourceText) -> set[int]:
     found = _entries(source)
     if found is None:
         return set()
-    first = next(line.page for line in source.lines if squeeze(line.text) in ("目录", "目 录"))
+    first = next(line.page for line in source.lines if _is_heading(line))
     return set(range(first, found[1] + 1))
 
 
@@ -143,6 +182,28 @@ def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
     return None
 
 
+def _core(title: str) -> str:
+    core = _FILLERS.sub("", _YEARS.sub("", title))
+    for word in vocab.TABLE_TITLE_OPTIONAL_WORDS:
+        core = core.replace(word, "")
+    return core
+
+
+def _found_loosely(title: str, body: list[tuple[int, str]], start: int) -> int | None:
+    """A listed table printed under a shorter title: the 目录's `一般公共预算“三公”经费…支出预算表`
+    printed `“三公”经费…支出预算表`, `政府采购支出预算表` printed `2018年政府采购预算表`. Only
+    when what is left of the title is distinctive (six characters or more): `一般公共预算支出
+    预算表` and `财政拨款支出预算表` both come down to `预算表` and are never matched this way."""
+    wanted = _core(title)
+    if not title.endswith("表") or len(wanted) < 6:
+        return None
+    for i in range(start, len(body)):
+        text = body[i][1]
+        if text.endswith("表") and len(text) <= len(title) + 12 and _core(text) == wanted:
+            return i
+    return None
+
+
 @check(
     "contents.body",
     ALL_KINDS,
@@ -179,7 +240,9 @@ def contents_vs_body(ctx: Context) -> Iterator[Finding]:
         if at is None:
             at = _found_numbered(entry.text, body, position)
         if at is None:
-            if _found(title, body, 0) is not None:
+            at = _found_loosely(title, body, position)
+        if at is None:
+            if _found(title, body, 0) is not None or _found_loosely(title, body, 0) is not None:
                 yield _finding(
                     ctx,
                     "warning",

@@ -20,3 +20,10 @@ ORGANISATION_ENDINGS = (
     "局|委员会|委|办公室|办公厅|厅|院|中心|部|所|站|会|馆|队|处|室|街道办事处|政府|学校|医院"
 )
 """How a department's or unit's name ends (a signature line is one of these alone)."""
+
+CONTENTS_COLUMN_HEADERS = ("序号", "报表名称", "名称", "页码", "表号")
+"""The header row of a 目录 printed as a table (`序号 报表名称 页码`), not an entry."""
+
+TABLE_TITLE_OPTIONAL_WORDS = ("一般公共预算", "财政拨款", "支出")
+"""Words a table's title may carry in the 目录 and drop in the body (or the reverse):
+`一般公共预算“三公”经费…支出预算表` printed `“三公”经费…支出预算表`."""
