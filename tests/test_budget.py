@@ -545,3 +545,29 @@ def test_titles_and_notes_inside_the_table_frame(tmp_path: Path) -> None:
     assert budget.key_figures.income_total == Decimal("1000.00")
     assert tables["gov_fund_expenditure"].rows == []
     assert tables["gov_fund_expenditure"].empty_note == "本部门无相关收支项目"
+
+
+@pytest.mark.parametrize("vehicle", ["30.00", ""])
+def test_an_empty_table_note_under_printed_amounts_is_flagged(tmp_path: Path, vehicle: str) -> None:
+    """A template's `故本表为空表` left under a 三公 table that prints its amounts: the amounts are
+    kept and the note flagged; the same note under a table with no amount is a true note."""
+    three = _three_public(vehicle)
+    if not vehicle:
+        three = TableSpec(rows=[three.rows[0], ["", "", "", "", "", "", ""]], widths=three.widths)
+    pages: list[Page] = [
+        ([("公开01表", 10), ("收支预算总表", 14), ("单位：万元", 9)], _summary(), []),
+        (
+            [("公开05表", 10), ("“三公”经费、会议费、培训费支出预算表", 14), ("单位：万元", 9)],
+            three,
+            ["注：本部门2019年无“三公”经费预算，故本表为空表。"],
+        ),
+    ]
+    doc = extract(_pdf(tmp_path / "note.pdf", pages), OPTIONS)
+    flagged = [f for f in doc.findings if f.check == "complete.empty_note_printed" and f.status == "fail"]
+    three_public = next(t for t in _budget(doc).tables if t.id == "three_public")
+    if vehicle:
+        assert three_public.rows and three_public.empty_note is None
+        assert len(flagged) == 1 and flagged[0].evidence["(note)"].page == 2
+        assert "故本表为空表" in flagged[0].message
+    else:
+        assert flagged == []

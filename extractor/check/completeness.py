@@ -4,12 +4,14 @@ its own 自评表 (the same project printed twice in one file)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from extractor.check.base import Context, check, fmt, half_unit
 from extractor.check.contents import contents_pages
 from extractor.check.text import squeeze
-from extractor.schemas import FinalAccount, Finding, ProjectSelfEval
+from extractor.schemas import Evidence, FinalAccount, Finding, ProjectSelfEval
+from extractor.vocab.common import EMPTY_TABLE_CLAIM
 from extractor.vocab.final_account import STANDARD_TABLES, TABLE_NUMBER, TITLE_END
 from extractor.vocab.final_account_checks import STANDARD_TITLES
 
@@ -109,6 +111,51 @@ def empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
                 actual=fmt(value),
                 fields=[f"tables[{ti}].empty_note", f"tables[{ti}].rows[{ri}].values.{column}"],
             )
+
+
+_EMPTY_CLAIM = re.compile(EMPTY_TABLE_CLAIM)
+
+
+@check(
+    "complete.empty_note_printed",
+    ("final_account", "budget"),
+    "warning",
+    "a note printed with a table saying the table is empty, under a table that prints amounts",
+    needs_source=True,
+)
+def printed_empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
+    """The extraction keeps a table's amounts and drops an empty-table note printed under them
+    (it cannot be both); the note is still a false statement in the document. A page holding
+    one table only, so that the note is that table's, and no empty table claiming it."""
+    source = ctx.source
+    if source is None:
+        return
+    tables = getattr(ctx.report, "tables", [])
+    grids = Counter(block.span.page for block in source.blocks if block.kind == "table")
+    noted = {page for table in tables if table.empty_note for page in table.pages}
+    for ti, table in enumerate(tables):
+        amounts = [(ri, c, v) for ri, row in enumerate(table.rows) for c, v in row.values.items() if v]
+        if not amounts:
+            continue
+        for line in source.lines:
+            if line.page not in table.pages or grids[line.page] > 1 or line.page in noted:
+                continue
+            if not _EMPTY_CLAIM.search(squeeze(line.text)):
+                continue
+            ri, column, value = amounts[0]
+            f = ctx.finding(
+                "complete.empty_note_printed",
+                "warning",
+                "fail",
+                f"{table.title}: the note “{squeeze(line.text)[:50]}” says the table is empty, yet it "
+                f"prints {len(amounts)} amounts (e.g. {column} {fmt(value)})",
+                expected="no empty-table note",
+                actual=fmt(value),
+                fields=[f"tables[{ti}].rows[{ri}].values.{column}"],
+            )
+            note = Evidence(page=line.page, bbox=line.bbox, text=line.text)
+            yield f.model_copy(update={"evidence": {**f.evidence, "(note)": note}})
+            break
 
 
 def _is_form(report: ProjectSelfEval) -> bool:

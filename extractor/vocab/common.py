@@ -27,3 +27,7 @@ CONTENTS_COLUMN_HEADERS = ("序号", "报表名称", "名称", "页码", "表号
 TABLE_TITLE_OPTIONAL_WORDS = ("一般公共预算", "财政拨款", "支出")
 """Words a table's title may carry in the 目录 and drop in the body (or the reverse):
 `一般公共预算“三公”经费…支出预算表` printed `“三公”经费…支出预算表`."""
+
+EMPTY_TABLE_CLAIM = r"故本表(?:为空|无数据)|本表为空|本表无数据|此表为空|以空表(?:列示|公开)"
+"""A printed claim that a table is empty, in so many words (`…故本表为空表。`); narrower than
+the empty-note patterns that read a bare `无…` line as such a note under an empty grid."""
