@@ -274,3 +274,45 @@ def test_clean_typography_passes() -> None:
 def test_a_reason_that_moves_the_other_way(text: str, flagged: bool) -> None:
     failed = _failed(_run(_fa(), [[("p", text)]]), "wording.reason_direction")
     assert bool(failed) is flagged and all(f.severity == "warning" for f in failed)
+
+
+# --- an item's purpose or reason copied from another item ---------------------------------------
+
+_ITEMS = [
+    "1. “城乡社区支出（类）城乡社区管理事务（款）一般行政管理事务（项）”1759.10万元，主要用于城乡社区管理事务"
+    "一般行政管理事务。主要原因是：城乡社区管理事务一般行政管理事务经费减少。",
+    "2. “城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34万元，主要用于{purpose}。"
+    "主要原因是：{reason}。",
+    "3. “城乡社区支出（类）城乡社区环境卫生（款）城乡社区环境卫生（项）”599.33万元，主要用于城乡社区环境卫生。",
+]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "reason", "flagged"),
+    [
+        ("城乡社区管理事务一般行政管理事务", "城管执法经费减少", ["一般行政管理事务"]),
+        ("城管执法", "一般行政管理事务经费减少", ["一般行政管理事务"]),
+        ("城管执法", "城管执法经费减少", []),
+        ("城市管理执法队伍运行", "人员调整", []),
+        # another item mentioned among other words: a transfer, not a copied clause
+        ("城管执法", "上年度列入此项的经费128.43万元本年度调入一般行政管理事务项", []),
+    ],
+)
+def test_an_item_explained_with_another_items_words(purpose: str, reason: str, flagged: list[str]) -> None:
+    paragraphs: list[Block] = [("p", t.format(purpose=purpose, reason=reason)) for t in _ITEMS]
+    failed = _failed(_run(_fa(), [paragraphs]), "prose.item_copied")
+    assert [f.actual for f in failed] == flagged
+    assert all(f.expected == "城管执法" and f.evidence["(narrative)"].page == 1 for f in failed)
+
+
+def test_an_item_explained_by_its_own_kuan_named_like_another_item() -> None:
+    # 城乡社区环境卫生 is item 3's name and item 4's 款: item 4 speaks of its own 款.
+    fourth = (
+        "4. “城乡社区支出（类）城乡社区环境卫生（款）其他城乡社区环境卫生支出（项）”12.00万元，"
+        "主要用于城乡社区环境卫生。"
+    )
+    paragraphs: list[Block] = [("p", t.format(purpose="城管执法", reason="人员调整")) for t in _ITEMS]
+    assert _failed(_run(_fa(), [[*paragraphs, ("p", fourth)]]), "prose.item_copied") == []
+    copied = fourth.replace("主要用于城乡社区环境卫生", "主要用于城管执法")
+    failed = _failed(_run(_fa(), [[*paragraphs, ("p", copied)]]), "prose.item_copied")
+    assert [(f.expected, f.actual) for f in failed] == [("其他城乡社区环境卫生支出", "城管执法")]

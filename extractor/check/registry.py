@@ -15,6 +15,7 @@ from extractor.check import (  # noqa: F401 - registers the checks
     narrative_tables,
     prose,
     prose_change,
+    prose_items,
     prose_sums,
     rows,
     tables,

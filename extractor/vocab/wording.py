@@ -54,3 +54,29 @@ RENAMED: tuple[tuple[str, str, int], ...] = (
     ("国土海洋气象等支出", "自然资源海洋气象等支出", 2019),
     ("其他国土资源事务支出", "其他自然资源事务支出", 2019),
 )
+
+# The heading of one 项 in a narrative that explains the items one by one:
+# `“城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”604.34万元`, `1. 行政运行（项）支出…`.
+ITEM_HEADING = (
+    r"(?:(?P<cls>[\u4e00-\u9fff]{2,20})（类）)?(?:(?P<kuan>[\u4e00-\u9fff、（）()]{2,30}?)（款）)?"
+    r"(?P<name>[\u4e00-\u9fff、]{2,30}?(?:（[\u4e00-\u9fff]{1,4}）[\u4e00-\u9fff、]{0,20}?)?)（项）"
+)
+
+# What the narrative says an item is for and why it changed: `主要用于…。`, `主要原因是：…。`
+ITEM_CLAUSES = r"(?P<what>主要用于|主要原因(?:是|为)?[：:]?)(?P<said>[^。；]{2,80})"
+
+# Words a template's item clause adds to the item's name (`…经费增加`, `…支出保持不变`).
+ITEM_CLAUSE_FILLERS = (
+    "经费",
+    "资金",
+    "支出",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "持平",
+    "保持不变",
+    "不变",
+    "的",
+    "等",
+)

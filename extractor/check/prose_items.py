@@ -1,0 +1,89 @@
+"""An item's explanation about that item: the narrative that explains each 项 (`“…（款）城管执法
+（项）”604.34万元，主要用于…。…主要原因是：…`) is often written by copying the item before it
+and editing; an edit forgotten leaves one item's purpose or reason naming another item."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractor.check.base import Context, check
+from extractor.check.text import evidence, squeeze
+from extractor.core.types import SourceSpan
+from extractor.schemas import Finding
+from extractor.vocab import wording as vocab
+
+ITEM_KINDS = ("final_account", "budget")
+_ITEM = re.compile(vocab.ITEM_HEADING)
+_CLAUSES = re.compile(vocab.ITEM_CLAUSES)
+
+
+@dataclass(frozen=True)
+class _Item:
+    name: str
+    parents: tuple[str, ...]
+    """The 类 and 款 names printed with it (a 项 may share its 款's name)."""
+    text: str
+    """What the narrative says of it, up to the next item."""
+    para: SourceSpan
+
+
+def _items(ctx: Context) -> list[_Item]:
+    items: list[_Item] = []
+    for para in ctx.paragraphs:
+        text = squeeze(para.text)
+        found = list(_ITEM.finditer(text))
+        for n, m in enumerate(found):
+            end = found[n + 1].start() if n + 1 < len(found) else len(text)
+            parents = tuple(p for p in (m.group("cls"), m.group("kuan")) if p)
+            items.append(_Item(m.group("name"), parents, text[m.end() : end], para))
+    return items
+
+
+def _only_names(said: str, other: _Item) -> bool:
+    """The clause is the other item's template phrase (`事业单位离退休经费增加`, `城乡社区管理事务
+    一般行政管理事务`): its name, its 款 and filler words, nothing of its own. A reason that
+    mentions another item among other words (`…本年度调入行政运行项`) is not a copy."""
+    if other.name not in said:
+        return False
+    rest = said
+    for word in sorted((other.name, *other.parents, *vocab.ITEM_CLAUSE_FILLERS), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(rest) <= 2
+
+
+@check(
+    "prose.item_copied",
+    ITEM_KINDS,
+    "warning",
+    "an item's stated purpose or reason names that item, not another item of the narrative",
+    needs_source=True,
+)
+def purpose_of_another_item(ctx: Context) -> Iterator[Finding]:
+    items = _items(ctx)
+    named = {item.name: item for item in items if len(item.name) >= 4}
+    for item in items:
+        for clause in _CLAUSES.finditer(item.text):
+            said = clause.group("said")
+            if item.name in said:
+                continue
+            others = [
+                other
+                for name, other in named.items()
+                if name not in item.name and name not in item.parents and _only_names(said, other)
+            ]
+            if not others:
+                continue
+            other = max((o.name for o in others), key=len)
+            f = ctx.finding(
+                "prose.item_copied",
+                "warning",
+                "fail",
+                f"“{item.name}（项）”: {clause.group('what')}“{said[:40]}” names another item, “{other}”"
+                " (copied from it?)",
+                expected=item.name,
+                actual=other,
+            )
+            phrase = clause.group(0)[:60]
+            yield f.model_copy(update={"evidence": evidence(ctx.source, item.para, phrase)})
