@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from extractor.check import run_checks
 from extractor.core.types import SourceSpan
 from extractor.schemas import Budget, BudgetKeyFigures, BudgetTable, Finding, TableRow
@@ -204,6 +206,31 @@ def test_narrative_amount_against_the_tables() -> None:
         _budget([table]), "“社会保障和就业支出（类）社会福利（款）社会福利事业单位（项）”738.66万元"
     )
     assert [(f.status, f.severity) for f in bad if f.check == "budget.prose_vs_table"] == [("fail", "error")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("1. 人大事务行政运行（项）支出4545.94 万元，与上年相比减少17.89 万元。", [("pass", "error")]),
+        # the 款's total stated as its 项's
+        ("1. 人大事务行政运行（项）支出10528.33 万元，与上年相比减少17.89 万元。", [("fail", "error")]),
+        # a 项 whose own name begins like a 款 is that 项, not the 款 + the rest
+        ("2. 人大事务其他支出（项）支出9.00 万元。", []),
+    ],
+)
+def test_an_item_named_with_its_kuan_unlabelled(sentence: str, expected: list[tuple[str, str]]) -> None:
+    table = BudgetTable(
+        id="general_budget_expenditure",
+        title="一般公共预算支出预算表",
+        columns=["金额"],
+        rows=[
+            _row("人大事务", "20101", 金额="10528.33"),
+            _row("行政运行", "2010101", 金额="4545.94"),
+            _row("人大事务其他支出", "2010199", 金额="5982.39"),
+        ],
+    )
+    findings = _findings(_budget([table]), sentence)
+    assert [(f.status, f.severity) for f in findings if f.check == "budget.prose_vs_table"] == expected
 
 
 def test_a_blank_part_makes_a_failed_sum_a_warning() -> None:

@@ -20,7 +20,7 @@ from extractor.check.budget import unit_of_last_digit
 from extractor.check.source import SourceText
 from extractor.check.text import evidence
 from extractor.core.types import SourceSpan
-from extractor.schemas import Budget, Finding, TableRow
+from extractor.schemas import Budget, BudgetTable, Finding, TableRow
 from extractor.vocab import budget as vocab
 
 BUDGET = ("budget",)
@@ -33,6 +33,11 @@ _ITEM = re.compile(
     + r"\s*万元"
 )
 
+
+_ITEM_JOINED = re.compile(
+    r"(?:^|[\d][.、．]\s*|[“\"])([\u4e00-\u9fff]{4,40}?)（项）[”\"]?\s*(?:支出)?\s*" + vocab.NUM + r"\s*万元"
+)
+"""An item named without its 款 label: `1. 人大事务行政运行（项）支出10528.33 万元`."""
 
 _SENTENCE_END = re.compile(r"[。；！？：:]\s*$")
 
@@ -182,11 +187,14 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                 yield _narrative_vs(
                     ctx, key, _d(m.group(1)), f"key_figures.{key}", value, para, m.group(0), "warning"
                 )
-    # 款/项 items (`法院（款）行政运行（项）支出11786.92万元`) against the 功能分类 tables' rows.
+    # 款/项 items (`法院（款）行政运行（项）支出11786.92万元`) against the 功能分类 tables' rows;
+    # also the 款 written into the 项's name without its label (`人大事务行政运行（项）`).
     tables = [(ti, t) for ti, t in enumerate(report.tables) if t.id == "general_budget_expenditure"]
     for para in sentences(ctx.paragraphs):
-        for m in _ITEM.finditer(para.text):
-            kuan, xiang, stated = m.group(1), m.group(2), _d(m.group(3))
+        said = [(m, m.group(1), m.group(2), _d(m.group(3))) for m in _ITEM.finditer(para.text)]
+        for m in _ITEM_JOINED.finditer(para.text):
+            said += [(m, kuan, xiang, _d(m.group(2))) for kuan, xiang in _kuan_prefixed(tables, m.group(1))]
+        for m, kuan, xiang, stated in said:
             for ti, table in tables:
                 parents = [r.code for r in table.rows if r.code and len(r.code) == 5 and r.name == kuan]
                 children = [
@@ -207,6 +215,20 @@ def prose_vs_table(ctx: Context) -> Iterator[Finding]:
                     path = f"tables[{ti}].rows[{ri}].values.{column}"
                     label = f"{kuan}（款）{xiang}（项） {row.code}"
                     yield _narrative_vs(ctx, label, stated, path, value, para, m.group(0))
+
+
+def _kuan_prefixed(tables: list[tuple[int, BudgetTable]], name: str) -> list[tuple[str, str]]:
+    """`人大事务行政运行` read as 款 `人大事务` + 项 `行政运行` when the tables print that 款 with
+    that 项 under it (the whole name is no 项 of its own)."""
+    out = []
+    for _, table in tables:
+        if any(r.name == name for r in table.rows):
+            return []
+        for kuan in (r.name for r in table.rows if r.code and len(r.code) == 5 and r.name):
+            rest = name[len(kuan) :]
+            if len(rest) >= 2 and name.startswith(kuan) and (kuan, rest) not in out:
+                out.append((kuan, rest))
+    return out
 
 
 def _same_name(printed: str | None, said: str) -> bool:
