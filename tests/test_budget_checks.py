@@ -332,3 +332,35 @@ def test_shares_listed_under_their_whole() -> None:
     shares = [(f.status, f.expected) for f in findings if f.check == "prose.share"]
     # 2388.04 / 21955.35 = 10.8768…: printed 10.87 is truncated, which the rounding policy accepts.
     assert shares == [("pass", "63.74"), ("pass", "25.38"), ("pass", "10.88")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("1．行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）580.01万元。", []),
+        ("（二）社会保障和就业（类）", []),
+        (
+            "1．行政事业单位离退休（类）机关事业单位基本养老保险缴费支出（项）580.01万元。",
+            ["行政事业单位离退休（款）"],
+        ),
+        ("住房保障支出（类）住房保障支出（款）住房公积金（项）289.59万元。", ["住房保障支出（类）"]),
+        # a name the tables do not print is not judged
+        ("3．其他社会保障和就业支出（类）其他支出（项）12.00万元。", []),
+    ],
+)
+def test_a_level_label_against_the_printed_codes(sentence: str, flagged: list[str]) -> None:
+    table = BudgetTable(
+        id="general_budget_expenditure",
+        title="一般公共预算支出预算表",
+        columns=["金额"],
+        rows=[
+            _row("社会保障和就业支出", "208", 金额="580.01"),
+            _row("行政事业单位离退休", "20805", 金额="580.01"),
+            _row("机关事业单位基本养老保险缴费支出", "2080505", 金额="580.01"),
+            _row("住房保障支出", "221", 金额="289.59"),
+            _row("住房改革支出", "22102", 金额="289.59"),
+            _row("住房公积金", "2210201", 金额="289.59"),
+        ],
+    )
+    failed = _fails(_findings(_budget([table]), sentence), "prose.item_level")
+    assert [f.expected for f in failed] == flagged

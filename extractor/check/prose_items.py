@@ -87,3 +87,57 @@ def purpose_of_another_item(ctx: Context) -> Iterator[Finding]:
             )
             phrase = clause.group(0)[:60]
             yield f.model_copy(update={"evidence": evidence(ctx.source, item.para, phrase)})
+
+
+_LEVEL_LABEL = re.compile(vocab.LEVEL_LABEL)
+_NAME_TAIL = re.compile(vocab.LEVEL_NAME_TAIL)
+
+
+def _printed_levels(ctx: Context) -> dict[str, set[int]]:
+    """Every 功能分类 name the report's tables print, with the lengths of its codes (3: 类,
+    5: 款, 7: 项)."""
+    out: dict[str, set[int]] = {}
+    for table in getattr(ctx.report, "tables", []):
+        for row in table.rows:
+            code = (row.code or "").replace(" ", "")
+            if row.name and code.isdigit() and code.startswith("2") and len(code) in (3, 5, 7):
+                out.setdefault(_bare(row.name), set()).add(len(code))
+    return out
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"支出$", "", name)
+
+
+@check(
+    "prose.item_level",
+    ITEM_KINDS,
+    "warning",
+    "a name the narrative labels （类）/（款）/（项） is printed at that level in the tables",
+    needs_source=True,
+)
+def level_labels(ctx: Context) -> Iterator[Finding]:
+    printed = _printed_levels(ctx)
+    if not printed:
+        return
+    for para in ctx.paragraphs:
+        text = squeeze(para.text)
+        start = 0
+        for m in _LEVEL_LABEL.finditer(text):
+            tail = _NAME_TAIL.search(text[start : m.start()])
+            start = m.end()
+            name = tail.group(0) if tail else ""
+            levels = printed.get(_bare(name), set())
+            wanted = vocab.LEVEL_CODE_LENGTH[m.group(1)]
+            if not levels or wanted in levels:
+                continue
+            at = {3: "类", 5: "款", 7: "项"}[min(levels)]
+            f = ctx.finding(
+                "prose.item_level",
+                "warning",
+                "fail",
+                f"“{name}（{m.group(1)}）”: the tables print {name} as a {at}, not a {m.group(1)}",
+                expected=f"{name}（{at}）",
+                actual=f"{name}（{m.group(1)}）",
+            )
+            yield f.model_copy(update={"evidence": evidence(ctx.source, para, f"{name}（{m.group(1)}）")})

@@ -80,3 +80,10 @@ ITEM_CLAUSE_FILLERS = (
     "的",
     "等",
 )
+
+# The level labels of a 功能分类 name in a narrative (`社会福利（款）`) and the length of the
+# code each level has in the tables (201 类, 20101 款, 2010101 项).
+LEVEL_LABEL = r"（(类|款|项)）"
+LEVEL_CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
+# The name before a level label: the run of name characters that ends there.
+LEVEL_NAME_TAIL = r"[\u4e00-\u9fff、]{2,30}$"
