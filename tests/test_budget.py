@@ -571,3 +571,29 @@ def test_an_empty_table_note_under_printed_amounts_is_flagged(tmp_path: Path, ve
         assert "故本表为空表" in flagged[0].message
     else:
         assert flagged == []
+
+
+@pytest.mark.parametrize("item", ["05", "5"])
+def test_a_code_part_printed_without_its_leading_zero(tmp_path: Path, item: str) -> None:
+    """An Excel export prints the 项 part `5` for `05`: the code is read whole (2080505), the
+    printed parts are kept as the code's evidence, and the table is flagged."""
+    header = [["功能分类科目编码", "", "", "功能分类科目名称", "合计"], ["类", "款", "项", "", ""]]
+    rows = [
+        ["208", "", "", "社会保障和就业支出", "1,234.56"],
+        ["208", "05", "", "行政事业单位养老支出", "1,234.56"],
+        ["208", "05", item, "机关事业单位基本养老保险缴费支出", "1,234.56"],
+    ]
+    spec = TableSpec(
+        rows=header + rows, widths=[40, 40, 40, 200, 110], merges=[(0, 0, 1, 3), (0, 3, 2, 1), (0, 4, 2, 1)]
+    )
+    cover: list[tuple[str, float]] = [
+        ("上海市某区2024年区级部门预算", 18),
+        ("预算主管部门：上海市某区滨江街道办事处", 12),
+    ]
+    lines: list[tuple[str, float]] = [("2024年部门支出预算总表", 14), ("单位：万元", 9)]
+    doc = extract(_pdf(tmp_path / "codes.pdf", [(cover, None, []), (lines, spec, [])]), OPTIONS)
+    budget = _budget(doc)
+    assert [r.code for r in budget.tables[0].rows] == ["208", "20805", "2080505"]
+    assert budget.evidence["tables[0].rows[2].code"].text == f"208 05 {item}"
+    flagged = [f for f in doc.findings if f.check == "table.code_printed" and f.status == "fail"]
+    assert [(f.expected, f.actual) for f in flagged] == ([] if item == "05" else [("2080505", "208 05 5")])

@@ -1,5 +1,6 @@
 """Rows across tables: a class printed in several standard tables carries the same amount in
-each table that covers the same money, and a total row is never blank while its parts are not."""
+each table that covers the same money; a total row is never blank while its parts are not; a
+code printed in parts keeps its leading zeros."""
 
 from __future__ import annotations
 
@@ -125,3 +126,35 @@ def blank_total(ctx: Context) -> Iterator[Finding]:
                         f"tables[{ti}].rows[{rj}].values.{column}",
                     ],
                 )
+
+
+@check(
+    "table.code_printed",
+    ("final_account", "budget"),
+    "warning",
+    "a code printed in parts (类 款 项) prints each 款/项 part with its two digits",
+)
+def code_printed(ctx: Context) -> Iterator[Finding]:
+    """`301 2` for 30102: an export that dropped the leading zero. The extraction reads the code
+    (30102); the printed table is still wrong, once per table with every such row named."""
+    for ti, table in enumerate(getattr(ctx.report, "tables", [])):
+        short = []
+        for ri, row in enumerate(table.rows):
+            printed = ctx.report.evidence.get(f"tables[{ti}].rows[{ri}].code")
+            parts = printed.text.split() if printed else []
+            if len(parts) > 1 and all(p.isdigit() for p in parts) and any(len(p) < 2 for p in parts[1:]):
+                short.append((ri, row, printed.text if printed else ""))
+        if not short:
+            continue
+        ri, row, text = short[0]
+        yield ctx.finding(
+            "table.code_printed",
+            "warning",
+            "fail",
+            f"{table.title}: {len(short)} codes printed without a leading zero ("
+            + ", ".join(f"“{t}” for {r.code} {r.name or ''}" for _, r, t in short[:4])
+            + ")",
+            expected=row.code,
+            actual=text,
+            fields=[f"tables[{ti}].rows[{ri}].code"],
+        )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractor.core.types import Cell, SourceSpan, Table
+from extractor.core.types import Cell, SourceSpan, Table, union
 from extractor.extract.rules.budget_cells import (
     compact,
     is_amount,
@@ -176,6 +176,8 @@ class ParsedGrid:
     rows: list[TableRow]
     spans: list[dict[str, SourceSpan]]
     any_value: bool
+    code_spans: list[SourceSpan | None] = field(default_factory=list)
+    """Where each row's code was printed, as printed (`301 2` for the code read as `30102`)."""
     note: tuple[str, SourceSpan | None] | None = None
     """An empty-table note printed in a row of the table's own frame (label removed)."""
 
@@ -199,6 +201,17 @@ def _code(row: list[GridCell], cols: list[int]) -> tuple[str, str]:
             seen = [seen[0], *(p.zfill(2) for p in seen[1:])]
         return "".join(seen), ""
     return "", seen[0] if seen else ""
+
+
+def _code_span(row: list[GridCell], cols: list[int]) -> SourceSpan | None:
+    """The code's cells as printed, joined by a space (`301 2`), boxed together."""
+    spans = [sp for c in cols if c < len(row) and row[c].text.strip() and (sp := row[c].span()) is not None]
+    spans = [sp for n, sp in enumerate(spans) if sp not in spans[:n]]  # a merged cell counts once
+    if not spans:
+        return None
+    boxes = [sp.bbox for sp in spans if sp.bbox and sp.page == spans[0].page]
+    text = " ".join(compact(sp.text) for sp in spans)
+    return SourceSpan(page=spans[0].page, bbox=union(boxes) if boxes else None, text=text)
 
 
 def _label(row: list[GridCell], cols: list[int], r: int) -> str:
@@ -243,6 +256,7 @@ class _LineRow:
     row: TableRow
     spans: dict[str, SourceSpan]
     label_cells: list[Cell | None]
+    code_span: SourceSpan | None = None
 
 
 def _line_rows(row: list[GridCell], r: int, cols: Columns, unit: str) -> list[_LineRow]:
@@ -263,7 +277,8 @@ def _line_rows(row: list[GridCell], r: int, cols: Columns, unit: str) -> list[_L
             continue
         model = TableRow(code=code or None, name=name or None, side=seg.side, values=values)
         cells = [row[c].cell for c in seg.labels if c < len(row) and row[c].text.strip()]
-        out.append(_LineRow(side_index=s, row=model, spans=spans, label_cells=cells))
+        code_span = _code_span(row, seg.code) if code else None
+        out.append(_LineRow(side_index=s, row=model, spans=spans, label_cells=cells, code_span=code_span))
     return out
 
 
@@ -288,6 +303,7 @@ def _merge_full_width(line: list[_LineRow]) -> list[_LineRow]:
         merged.update({k: v for k, v in item.row.values.items() if k not in merged})
         earlier.row = earlier.row.model_copy(update={"values": merged})
         earlier.spans = {**item.spans, **earlier.spans}
+        earlier.code_span = earlier.code_span or item.code_span
     return kept
 
 
@@ -333,4 +349,5 @@ def parse_rows(table: Table, unit: str, columns: Columns | None = None) -> tuple
         spans=[i.spans for i in items],
         any_value=any(v is not None for i in items for v in i.row.values.values()),
         note=note,
+        code_spans=[i.code_span for i in items],
     )

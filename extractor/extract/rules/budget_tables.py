@@ -173,9 +173,12 @@ def _merge_parts(item: _Found) -> tuple[list[str], list[TableRow], dict[str, Sou
         parsed_cols, parsed = parse_rows(part, item.unit, columns)
         columns = parsed_cols if columns is None or columns.header_only else columns
         names += [n for n in parsed.columns if n not in names]
-        for row, spans in zip(parsed.rows, parsed.spans, strict=True):
+        code_spans = parsed.code_spans or [None] * len(parsed.rows)
+        for row, spans, code_span in zip(parsed.rows, parsed.spans, code_spans, strict=True):
             for col, span in spans.items():
                 evidence[f"rows[{len(rows)}].values.{col}"] = span
+            if code_span is not None:
+                evidence[f"rows[{len(rows)}].code"] = code_span
             rows.append(row)
         any_value = any_value or parsed.any_value
         pages += [p for p in part.pages if p not in pages]
