@@ -152,7 +152,7 @@ def code_printed(ctx: Context) -> Iterator[Finding]:
             "warning",
             "fail",
             f"{table.title}: {len(short)} codes printed without a leading zero ("
-            + ", ".join(f"“{t}” for {r.code} {r.name or ''}" for _, r, t in short[:4])
+            + ", ".join(f"{t} {r.name or ''} for {r.code}" for _, r, t in short[:4])
             + ")",
             expected=row.code,
             actual=text,
