@@ -316,3 +316,26 @@ def test_an_item_explained_by_its_own_kuan_named_like_another_item() -> None:
     copied = fourth.replace("主要用于城乡社区环境卫生", "主要用于城管执法")
     failed = _failed(_run(_fa(), [[*paragraphs, ("p", copied)]]), "prose.item_copied")
     assert [(f.expected, f.actual) for f in failed] == [("其他城乡社区环境卫生支出", "城管执法")]
+
+
+@pytest.mark.parametrize(
+    ("cover", "definition", "flagged"),
+    [
+        (
+            "上海市某区2024年区级部门预算",
+            "基本支出预算：是市级预算主管部门及所属预算单位的基本支出。",
+            ["是市级预算主管部门"],
+        ),
+        ("上海市某区2024年区级部门预算", "基本支出预算：是区级预算主管部门及所属预算单位的基本支出。", []),
+        ("上海市某区2024年区级部门预算", "一般公共预算收入中含市级财政专项转移支付100.00万元。", []),
+        ("滨江县2024年部门预算", "基本支出预算：是市级预算主管部门及所属预算单位的基本支出。", []),
+        (
+            "滨江县2024年县级部门决算",
+            "“三公”经费：是指与省级财政有经费领拨关系的部门的支出。",
+            ["是指与省级财政"],
+        ),
+    ],
+)
+def test_a_definition_copied_from_another_level(cover: str, definition: str, flagged: list[str]) -> None:
+    failed = _failed(_run(_fa(), [[("l", cover)], [("h", "名词解释"), ("p", definition)]]), "template.level")
+    assert [f.actual for f in failed] == flagged

@@ -14,7 +14,16 @@ from extractor.check.base import Context, Severity, check
 from extractor.check.text import evidence, narrative_blocks, sentences, squeeze
 from extractor.core.types import SourceSpan
 from extractor.schemas import Finding
-from extractor.vocab.wording import ALTERNATIVES, COMPARES, EMPTY_REASON, INSTRUCTIONS, PLACEHOLDERS, RENAMED
+from extractor.vocab.wording import (
+    ALTERNATIVES,
+    COMPARES,
+    EMPTY_REASON,
+    INSTRUCTIONS,
+    LEVEL_IN_DEFINITION,
+    LEVEL_OF_REPORT,
+    PLACEHOLDERS,
+    RENAMED,
+)
 
 ALL_KINDS = ("final_account", "overall_self_eval", "project_self_eval", "transfer_self_eval", "budget")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -251,3 +260,50 @@ def stale_names(ctx: Context) -> Iterator[Finding]:
                     old,
                     new,
                 )
+
+
+_OWN_LEVEL = re.compile(LEVEL_OF_REPORT)
+_DEFINED_LEVEL = re.compile(LEVEL_IN_DEFINITION)
+
+
+@check(
+    "template.level",
+    ALL_KINDS,
+    "warning",
+    "definitions speak of the report's own level of government (区级 in a 区级 budget, not 市级)",
+    needs_source=True,
+)
+def government_level(ctx: Context) -> Iterator[Finding]:
+    """A 区 budget whose 名词解释 defines 基本支出 for `市级预算主管部门`: the text was copied from
+    the level above. The report's level is the one its cover or title states (`区级部门预算`)."""
+    source = ctx.source
+    if source is None or not source.lines:
+        return
+    first_pages = set(source.pages()[:2])
+    own = next(
+        (
+            m.group(1)
+            for line in source.lines
+            if line.page in first_pages
+            for m in [_OWN_LEVEL.search(squeeze(line.text))]
+            if m
+        ),
+        None,
+    )
+    if own is None:
+        return
+    for _, span in _texts(ctx):
+        text = squeeze(span.text)
+        other = next((m for m in _DEFINED_LEVEL.finditer(text) if m.group(1) != own), None)
+        if other is None:
+            continue
+        yield _fail(
+            ctx,
+            "template.level",
+            "warning",
+            f"“{other.group(0)}” in a {own}级 report (its cover says {own}级): copied from another level's text?",
+            span,
+            other.group(0),
+            f"{own}级",
+        )
+        return  # once: a copied glossary repeats the level in every definition

@@ -87,3 +87,8 @@ LEVEL_LABEL = r"（(类|款|项)）"
 LEVEL_CODE_LENGTH = {"类": 3, "款": 5, "项": 7}
 # The name before a level label: the run of name characters that ends there.
 LEVEL_NAME_TAIL = r"[\u4e00-\u9fff、]{2,30}$"
+
+# The level of government a report states for itself on its cover (`2024年区级部门预算`), and
+# a definition that names a level (`基本支出预算：是市级预算主管部门…`, `是与市级财政有经费领拨关系的部门`).
+LEVEL_OF_REPORT = r"([省市区县])级(?:部门|单位)?(?:预算|决算)"
+LEVEL_IN_DEFINITION = r"(?:是指|是|指)与?([省市区县])级(?:预算主管部门|预算单位|财政|部门)"
