@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pymupdf
+from typing import TYPE_CHECKING
 
 from extractor.core.errors import InputError
 from extractor.schemas import Evidence, Finding, ReportFileError, ResultDocument, load_result
+
+if TYPE_CHECKING:
+    import pymupdf
 
 COLOURS = {"error": (0.85, 0.1, 0.1), "warning": (0.95, 0.55, 0.0), "info": (0.2, 0.45, 0.85)}
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -33,11 +35,15 @@ def _first_page(f: Finding) -> int:
 
 
 def _grown(rect: pymupdf.Rect, by: float) -> pymupdf.Rect:
+    import pymupdf
+
     return pymupdf.Rect(rect.x0 - by, rect.y0 - by, rect.x1 + by, rect.y1 + by)
 
 
 def _boxes(page: pymupdf.Page, ev: Evidence) -> list[pymupdf.Rect]:
     """Where the evidence is printed: its quoted text near its box, else the box itself."""
+    import pymupdf
+
     clip = _grown(pymupdf.Rect(ev.bbox), 4) if ev.bbox else None
     text = ev.text.strip()
     if text and len(text) <= 60:
@@ -51,6 +57,8 @@ def _boxes(page: pymupdf.Page, ev: Evidence) -> list[pymupdf.Rect]:
 
 def annotate(doc: ResultDocument, source: Path, out: Path) -> tuple[int, int]:
     """Write the annotated copy of `source`; (findings listed, boxes drawn)."""
+    import pymupdf
+
     try:
         pdf = pymupdf.open(source)
     except (pymupdf.FileDataError, RuntimeError) as exc:
@@ -106,6 +114,8 @@ def _legend(pdf: pymupdf.Document, findings: list[Finding], placed: list[list[in
 
 def _fit(line: str, room: float) -> str:
     """Cut a legend line to the page width (the full message is in the box's note)."""
+    import pymupdf
+
     while len(line) > 4 and pymupdf.get_text_length(line, fontname=_FONT, fontsize=8) > room:
         line = line[: int(len(line) * 0.9)] + "…"
     return line

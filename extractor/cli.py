@@ -79,12 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _local_batch(argv: list[str]) -> bool:
+    """`extract` on the local process pool (not `--executor ray`, not asking for help)."""
+    if argv[:1] != ["extract"] or any(a in ("-h", "--help") for a in argv):
+        return False
+    for i, arg in enumerate(argv):
+        if arg == "--executor=ray" or (arg == "--executor" and argv[i + 1 : i + 2] == ["ray"]):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit status: 0 success, 1 some inputs failed, 2 usage error, 130 interrupted."""
     for stream in (sys.stdout, sys.stderr):
         # A file name that is not UTF-8 (or a terminal that is not) must never cost a traceback.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if _local_batch(raw):
+        from extractor.batch.pool import start_fork_server
+
+        start_fork_server()  # its imports overlap ours (bulk start-up, issue 13)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -33,6 +33,19 @@ _PRELOAD = [
 ]
 """Imported once by the fork server (never an OCR engine: onnxruntime's threads must not be forked)."""
 
+
+
+def start_fork_server() -> None:
+    """Start the fork server now: it imports the pipeline on one core while this process goes on
+    with its own start-up (parsing arguments, walking folders, hashing inputs) on the other,
+    instead of the first worker waiting for those imports. Idempotent; never blocks on them."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 OnStart = Callable[[FileTask], None]
 OnDone = Callable[[FileTask, FileOutcome], None]
 
