@@ -34,7 +34,6 @@ _PRELOAD = [
 """Imported once by the fork server (never an OCR engine: onnxruntime's threads must not be forked)."""
 
 
-
 def start_fork_server() -> None:
     """Start the fork server now: it imports the pipeline on one core while this process goes on
     with its own start-up (parsing arguments, walking folders, hashing inputs) on the other,
