@@ -51,7 +51,7 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 
 def _add_review(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from extractor.review.cli import add_parser as add_review
+    from extractor.review_cli import add_parser as add_review
 
     add_review(sub)
 

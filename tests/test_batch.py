@@ -261,3 +261,28 @@ def test_exceptions_are_blamed_on_the_library_that_raised_them() -> None:
     assert internal and reason.startswith("internal error ValueError")
     memory = reason_for(MemoryError(), limits)
     assert "512 MB" in memory[0] and "--max-memory" in memory[0] and not memory[1]
+
+
+def test_the_command_line_starts_without_loading_mupdf() -> None:
+    """Every `extractor` command pays for what building its parser imports; MuPDF (and the
+    review page, the annotator) load only in the command that uses them, and in the workers."""
+    code = "import sys; from extractor.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('pymupdf', 'fitz', 'rapidocr', 'onnxruntime')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "local"),
+    [
+        (["extract", "a.pdf"], True),
+        (["extract", "-j", "2", "ray.pdf"], True),
+        (["extract", "--executor", "ray", "a.pdf"], False),
+        (["extract", "--executor=ray", "a.pdf"], False),
+        (["extract", "--help"], False),
+        (["check", "a.json"], False),
+    ],
+)
+def test_the_fork_server_starts_early_only_for_a_local_batch(argv: list[str], local: bool) -> None:
+    from extractor.cli import _local_batch
+
+    assert _local_batch(argv) is local
