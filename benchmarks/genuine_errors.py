@@ -5,18 +5,15 @@ Prints numbers and the unmatched lines for a person to judge; asserts nothing.
 
     python benchmarks/genuine_errors.py [--notes DIR] [--pdfs DIR] [-v]
 
-A disagreement counts as flagged when a failed finding has evidence on its page (±1) and
-its message or evidence quotes the printed value (`actual`) or the value reading expects
-(`expected`), or shares a run of at least six characters with the disagreement's text.
-A heuristic; the unmatched lines are printed so the count can be checked by reading.
+What counts as flagged: `extractor.eval.disagreements.flags` (a heuristic; the unmatched
+lines are printed so the count can be checked by reading). The test suite holds the same
+numbers: tests/test_genuine_corpus.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,43 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractor.api import ExtractOptions, run  # noqa: E402
 from extractor.core.errors import ExtractorError  # noqa: E402
-from extractor.schemas import Finding  # noqa: E402
-
-
-def disagreements(note: Path) -> list[dict[str, object]]:
-    text = note.read_text(encoding="utf-8")
-    blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
-    out: list[dict[str, object]] = []
-    for block in blocks:
-        out += tomllib.loads(block).get("disagreement", [])
-    return out
-
-
-def _squeeze(text: object) -> str:
-    return re.sub(r"\s+", "", str(text or ""))
-
-
-def _numbers(text: str) -> set[str]:
-    return {
-        n.replace(",", "").rstrip("0").rstrip(".") for n in re.findall(r"\d[\d,]*\.?\d*", text) if len(n) >= 2
-    }
-
-
-def _shared_run(a: str, b: str, size: int = 6) -> bool:
-    return any(a[i : i + size] in b for i in range(0, max(0, len(a) - size + 1)))
-
-
-def flags(d: dict[str, object], f: Finding) -> bool:
-    page = int(str(d.get("page", 0)))
-    pages = {ev.page for ev in f.evidence.values()}
-    if pages and not any(abs(p - page) <= 1 for p in pages):
-        return False
-    said = _squeeze(f.message) + "".join(_squeeze(ev.text) for ev in f.evidence.values())
-    said += _squeeze(f.actual) + _squeeze(f.expected)
-    values = _numbers(_squeeze(d.get("actual"))) | _numbers(_squeeze(d.get("expected")))
-    if values & _numbers(said):
-        return True
-    return _shared_run(_squeeze(d.get("actual")), said) or _shared_run(_squeeze(d.get("text")), said, 8)
+from extractor.eval.disagreements import disagreements, flags  # noqa: E402
 
 
 def main() -> int:
@@ -76,7 +37,7 @@ def main() -> int:
         pdf = args.pdfs / f"{note.stem}.pdf"
         every = disagreements(note)
         # Printed values the stated rounding policy accepts (a truncated percentage) are not errors.
-        listed = [d for d in every if not d.get("accepted_by_policy")]
+        listed = [d for d in every if not d.accepted_by_policy]
         accepted += len(every) - len(listed)
         if not pdf.exists() or not listed:
             continue
@@ -96,10 +57,10 @@ def main() -> int:
         )
         for d in listed:
             if d not in hit:
-                print(f"    missed p{d.get('page')} [{d.get('kind')}] {str(d.get('text'))[:70]}")
+                print(f"    missed p{d.page} [{d.kind}] {d.text[:70]}")
             elif args.verbose:
                 by = next(f for f in failed if flags(d, f))
-                print(f"    flagged p{d.get('page')} by {by.check}: {by.message[:90]}")
+                print(f"    flagged p{d.page} by {by.check}: {by.message[:90]}")
         for f in lone:
             print(f"    error matching no disagreement: {f.check}: {f.message[:110]}")
     if total:
