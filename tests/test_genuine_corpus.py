@@ -40,12 +40,7 @@ NOT_YET = {
         "shanghai_putuo_wanlijiedao_2023_bmys",
         29,
         "编报绩效目标",
-    ): "the 项目绩效目标 forms are not extracted: their sum is unknown",
-    (
-        "shanghai_putuo_wanlijiedao_2023_bmys",
-        35,
-        "项目资金总额",
-    ): "the 项目绩效目标 forms are not extracted (其中 above its whole)",
+    ): "the 项目绩效目标 forms are not extracted: the narrative's sum of them is not checked",
 }
 
 

@@ -20,6 +20,7 @@ from extractor.check import (  # noqa: F401 - registers the checks
     rows,
     tables,
     template,
+    within,
     wording,
 )
 from extractor.check.base import REGISTRY, Check, Context

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from extractor.core.types import Heading, LayoutDocument, Paragraph, SourceSpan, TableBlock, union
+from extractor.core.types import Heading, LayoutDocument, Paragraph, SourceSpan, Table, TableBlock, union
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,8 @@ class TextBlock:
     kind: Literal["heading", "paragraph", "table"]
     span: SourceSpan
     """For a table: its first page and box; `text` is empty."""
+    table: Table | None = None
+    """For a table: the table itself (its cells, as laid out)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,11 @@ def source_text(doc: LayoutDocument, pages: Iterable[int] = ()) -> SourceText:
             blocks.append(TextBlock("paragraph", _span(block.spans, block.text)))
         elif isinstance(block, TableBlock) and block.table.pages and block.table.pages[0] in wanted:
             blocks.append(
-                TextBlock("table", SourceSpan(page=block.table.pages[0], bbox=block.table.bbox, text=""))
+                TextBlock(
+                    "table",
+                    SourceSpan(page=block.table.pages[0], bbox=block.table.bbox, text=""),
+                    block.table,
+                )
             )
     lines = tuple(
         SourceSpan(page=line.page, bbox=line.bbox, text=line.text)

@@ -31,3 +31,6 @@ TABLE_TITLE_OPTIONAL_WORDS = ("一般公共预算", "财政拨款", "支出")
 EMPTY_TABLE_CLAIM = r"故本表(?:为空|无数据)|本表为空|本表无数据|此表为空|以空表(?:列示|公开)"
 """A printed claim that a table is empty, in so many words (`…故本表为空表。`); narrower than
 the empty-note patterns that read a bare `无…` line as such a note under an empty grid."""
+
+PART_MARK = r"^其中[:：]?"
+"""A line printed as part of the line above (`其中：当年财政拨款`)."""
