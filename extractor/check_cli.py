@@ -10,6 +10,7 @@ reproduces `extract`'s findings exactly. Without it the checks that read the sou
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -103,5 +104,16 @@ def run_check_command(args: argparse.Namespace) -> int:
                 if f.status != "pass":
                     print(f"  [{f.status} {f.severity}] report {f.report} {f.check}: {f.message}")
         if args.write:
-            path.write_text(dump_result(doc.model_copy(update={"findings": findings})), encoding="utf-8")
+            _replace(path, dump_result(doc.model_copy(update={"findings": findings})))
     return exit_status(every, args.fail_on, broken_inputs=broken)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: an interrupted --write leaves the old result
+    whole, never half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -91,3 +91,17 @@ def test_policy_ranks_severities() -> None:
     assert exit_status([failed("info")], "warning") == 0
     assert exit_status([failed("error")], "never") == 0
     assert exit_status([], "never", broken_inputs=1) == 1
+
+
+def test_an_interrupted_write_leaves_the_old_result_whole(
+    extracted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = extracted.read_bytes()
+
+    def interrupted(src: object, dst: object) -> None:
+        raise KeyboardInterrupt  # between writing the new text and putting it in place
+
+    monkeypatch.setattr("extractor.check_cli.os.replace", interrupted)
+    assert main(["check", "--fail-on", "never", "--write", str(extracted)]) == 130
+    assert extracted.read_bytes() == before
+    assert sorted(p.name for p in extracted.parent.iterdir() if p.name.endswith(".tmp")) == []
