@@ -84,8 +84,11 @@ def run_eval_command(args: argparse.Namespace) -> int:
     (args.out / "report.json").write_text(to_json(summary), encoding="utf-8")
     (args.out / "report.md").write_text(render_markdown(summary), encoding="utf-8")
     print(f"reports written: {args.out / 'report.json'}, {args.out / 'report.md'}")
+    unscored = [r for r in results if r.score is None]
+    for r in unscored:
+        print(f"error: {r.sample}: {r.error}", file=sys.stderr)
     f1 = float(summary["overall"]["f1"])
     if args.fail_under is not None and f1 < args.fail_under:
         print(f"FAIL: overall field F1 {f1:.4f} is below --fail-under {args.fail_under}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if unscored else 0

@@ -52,8 +52,20 @@ class SampleResult(BaseModel):
 
 
 def run_sample(sample: Sample, pipeline: Pipeline) -> SampleResult:
-    """Extract and score one sample; an extraction failure is recorded, not raised."""
-    gold = load_gold(sample.gold)
+    """Extract and score one sample; an extraction failure is recorded, not raised, and so is a
+    gold file that does not load (that sample is not scored; the others are)."""
+    from extractor.schemas import ReportFileError
+
+    try:
+        gold = load_gold(sample.gold)
+    except ReportFileError as exc:
+        return SampleResult(
+            sample=sample.name,
+            variant=sample.variant,
+            corpus=sample.corpus,
+            meta=sample.meta,
+            error=f"gold not scored: {exc}",
+        )
     start = time.perf_counter()
     try:
         run = pipeline(sample.document)

@@ -141,6 +141,8 @@ _HEAD = ["", "P", "R", "F1", "cells", "ok", "wrong", "miss", "extra"]
 
 
 def _line(name: str, m: dict[str, Any]) -> list[str]:
+    if "f1" not in m:  # not scored (its gold did not load): the error line says why
+        return [name, "-", "-", "-", "-", "-", "-", "-", "-"]
     cells = f"{m['cell_accuracy']:.3f}" if "cell_accuracy" in m and m.get("cells") else "-"
     return [
         name,
@@ -203,6 +205,9 @@ def render_markdown(summary: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summary["samples"]:
+        if "f1" not in s:
+            out.append(f"| {s['sample']} | {s['corpus']}/{s['variant']} | not scored: {_cell(s['error'] or '')} |")
+            continue
         out.append(
             f"| {s['sample']} | {s['corpus'] + '/' if s['corpus'] else ''}{s['variant']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
             f"{s['cell_accuracy']:.3f} | {s['correct']} | {s['wrong']} | {s['missing']} | {s['extra']} | "

@@ -280,3 +280,24 @@ def test_blank_frames_are_not_sent_to_ocr() -> None:
     inked[100:140, 100:400] = 0
     page_from_image(inked, number=2, width_pt=595, height_pt=842, engine=engine)
     assert len(engine.history) == 1
+
+
+def test_eval_goes_on_past_a_gold_file_that_does_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "samples"
+    (root / "pdf").mkdir(parents=True)
+    (root / "gold").mkdir()
+    name = "003_fa808c88f47e4303"
+    for stem in ("a_good", "b_broken"):
+        (root / "pdf" / f"{stem}.pdf").write_bytes((SAMPLES / "pdf" / f"{name}.pdf").read_bytes())
+    (root / "gold" / "a_good.json").write_bytes((SAMPLES / "gold" / f"{name}.json").read_bytes())
+    (root / "gold" / "b_broken.json").write_text('{"reports": [', encoding="utf-8")
+    out = tmp_path / "eval"
+    argv = ["eval", "--samples", str(root), "--corpus", "samples", "--variant", "pdf", "--out", str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "b_broken" in err and "gold not scored" in err and "Traceback" not in err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    scored = {s["sample"]: s for s in report["samples"]}
+    assert scored["a_good"]["f1"] > 0.9 and scored["b_broken"]["error"].startswith("gold not scored")
