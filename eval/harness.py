@@ -56,38 +56,28 @@ def run_sample(sample: Sample, pipeline: Pipeline) -> SampleResult:
     gold file that does not load (that sample is not scored; the others are)."""
     from extractor.schemas import ReportFileError
 
+    def result(**fields: Any) -> SampleResult:
+        return SampleResult(
+            sample=sample.name, variant=sample.variant, corpus=sample.corpus, meta=sample.meta, **fields
+        )
+
     try:
         gold = load_gold(sample.gold)
     except ReportFileError as exc:
-        return SampleResult(
-            sample=sample.name,
-            variant=sample.variant,
-            corpus=sample.corpus,
-            meta=sample.meta,
-            error=f"gold not scored: {exc}",
-        )
+        return result(error=f"gold not scored: {exc}")
     start = time.perf_counter()
     try:
         run = pipeline(sample.document)
     except Exception as exc:
         # A document the pipeline could not read still counts: every gold field is missing.
-        return SampleResult(
-            sample=sample.name,
-            variant=sample.variant,
-            corpus=sample.corpus,
-            meta=sample.meta,
+        return result(
             seconds=time.perf_counter() - start,
             score=score_document(gold, {"reports": []}),
             error=f"{type(exc).__name__}: {exc}",
         )
-    seconds = time.perf_counter() - start
-    return SampleResult(
-        sample=sample.name,
-        variant=sample.variant,
-        corpus=sample.corpus,
-        meta=sample.meta,
+    return result(
         pages=run.pages,
-        seconds=seconds,
+        seconds=time.perf_counter() - start,
         stage_seconds=run.stage_seconds,
         score=score_document(gold, run.document),
         info=run.info,
