@@ -106,40 +106,49 @@ class LocalPool:
 
     def run(self, tasks: Iterator[FileTask], on_start: OnStart, on_done: OnDone) -> None:
         pending = iter(tasks)
-        exhausted = False
         try:
+            exhausted = self._feed(pending, on_start)
             while True:
-                for worker in self._workers:
-                    if worker.task is None and not exhausted:
-                        task = next(pending, None)
-                        if task is None:
-                            exhausted = True
-                            break
-                        self._assign(worker, task, on_start)
-                if not exhausted and len(self._workers) < self.jobs:
-                    task = next(pending, None)
-                    if task is None:
-                        exhausted = True
-                    else:
-                        worker = self._spawn()
-                        self._workers.append(worker)
-                        self._assign(worker, task, on_start)
-                        continue
                 busy = [w for w in self._workers if w.task is not None]
                 if not busy:
                     if exhausted:
                         return
+                    exhausted = self._feed(pending, on_start)
                     continue
-                self._wait(busy, on_done)
+                finished = self._wait(busy)
+                # The freed workers get their next file before this process writes the results
+                # (and fsyncs them): they read while it writes.
+                exhausted = exhausted or self._feed(pending, on_start)
+                for task, outcome in finished:
+                    on_done(task, outcome)
         finally:
             self.close()
+
+    def _feed(self, pending: Iterator[FileTask], on_start: OnStart) -> bool:
+        """Give every idle worker a task, starting workers up to `jobs`; True once none is left."""
+        for worker in self._workers:
+            if worker.task is None:
+                task = next(pending, None)
+                if task is None:
+                    return True
+                self._assign(worker, task, on_start)
+        while len(self._workers) < self.jobs:
+            task = next(pending, None)
+            if task is None:
+                return True
+            worker = self._spawn()
+            self._workers.append(worker)
+            self._assign(worker, task, on_start)
+        return False
 
     def _assign(self, worker: _Worker, task: FileTask, on_start: OnStart) -> None:
         worker.task, worker.started = task, time.monotonic()
         on_start(task)
         worker.conn.send(task)
 
-    def _wait(self, busy: list[_Worker], on_done: OnDone) -> None:
+    def _wait(self, busy: list[_Worker]) -> list[tuple[FileTask, FileOutcome]]:
+        """The outcomes of the files that finished (or ran out of time) while waiting."""
+        finished: list[tuple[FileTask, FileOutcome]] = []
         now = time.monotonic()
         if self.timeout_s:
             soonest = min(w.started + self.timeout_s for w in busy)
@@ -167,14 +176,15 @@ class LocalPool:
             if outcome is None:
                 outcome = self._died(worker, task)
             worker.task = None
-            on_done(task, outcome)
+            finished.append((task, outcome))
         if self.timeout_s:
             now = time.monotonic()
             for worker in busy:
                 if worker.task is not None and now - worker.started > self.timeout_s:
                     task = worker.task
                     self._replace(worker)
-                    on_done(task, _failed(task, self._timeout_reason(), now - worker.started))
+                    finished.append((task, _failed(task, self._timeout_reason(), now - worker.started)))
+        return finished
 
     def _timeout_reason(self) -> str:
         return (
