@@ -11,6 +11,12 @@ fail (`LlmExtractionError`, with every attempt and the tokens spent).
 Rows of a list keep their index across attempts: a later answer's row is read only
 where it names the same indicator as the row kept before (a model that reorders rows
 cannot mix two indicators' values).
+
+The rules extractor is a second, independent reader (`SectionTask.corroborated`). A value
+it read alike for the same field needs no label to be grounded (`grounding`), is never
+blamed by a checker, and overrules a kept value it does not share when a later answer
+gives it: a swapped pair can pass grounding where both fields share a row or a sentence,
+and kept for good it would shut out the right value the model gives on a re-ask.
 """
 
 from __future__ import annotations
@@ -150,6 +156,33 @@ class _Judge:
             out.append(leaf)
         return out
 
+    def _agreed(self, leaf: Leaf) -> bool:
+        return self.task.corroborated is not None and self.task.corroborated(leaf)
+
+    def _problem(self, leaf: Leaf) -> str | None:
+        """Why `leaf` is not grounded (a value the rules read alike needs no label)."""
+        task = self.task
+        return leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables, labels=not self._agreed(leaf))
+
+    def _overrule(self, found: list[Leaf]) -> None:
+        """Kept values the rules do not share, replaced by this answer's grounded value for the
+        same field where the rules read that one alike. List items and names are never
+        overruled: a row's name says which indicator its other values belong to, so a row
+        naming another indicator (a changed name included) overrules nothing."""
+        if self.task.corroborated is None:
+            return
+        for leaf in found:
+            kept = self.kept.get(leaf.path)
+            row = _row(leaf.path)
+            if kept is None or kept.value == leaf.value or row == leaf.path:
+                continue
+            name = self.kept.get(f"{row}.name") if row else None
+            if row is not None and (name is None or leaf.row != name.value):
+                continue
+            if self._agreed(leaf) and not self._agreed(kept) and self._problem(leaf) is None:
+                log.info("%s: %s overruled by %s (the rules read it too)", leaf.path, kept.value, leaf.value)
+                self.kept[leaf.path] = leaf
+
     def _named(self, leaf: Leaf, chosen: dict[str, Leaf]) -> Leaf:
         """An indicator's value checked against its row's kept (or now accepted) name."""
         row = _row(leaf.path)
@@ -164,7 +197,9 @@ class _Judge:
     def judge(self, answer: dict[str, Any]) -> list[str]:
         """Keep what passes; return the problems to re-ask with."""
         section, task = self.task.section, self.task
-        for leaf in self._fresh(leaves(section, answer)):
+        found = leaves(section, answer)
+        self._overrule(found)
+        for leaf in self._fresh(found):
             self.offers.setdefault(leaf.path, []).append(leaf)
         problems: dict[str, str] = {}
         chosen: dict[str, Leaf] = {}
@@ -173,7 +208,7 @@ class _Judge:
             first: str | None = None
             for offer in reversed(self.offers[path]):
                 leaf = self._named(offer, chosen)
-                problem = leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables)
+                problem = self._problem(leaf)
                 if problem is None:
                     chosen[path] = leaf
                     break
@@ -183,11 +218,12 @@ class _Judge:
         candidates = list(chosen.values())
         if task.check is not None and candidates:
             trial = [*self.kept.values(), *candidates]
-            agreed = task.corroborated or (lambda leaf: False)
             for objection in task.check(assemble(section, trial), trial):
                 # only the values the objection names, and not those the rules read alike: a check
                 # failing on a blank (missing) value, or on the document's own numbers, blames none
-                for leaf in [c for c in candidates if _implicates(c, objection.paths) and not agreed(c)]:
+                for leaf in [
+                    c for c in candidates if _implicates(c, objection.paths) and not self._agreed(c)
+                ]:
                     problems.setdefault(leaf.path, f"{leaf.path}: {objection.message}")
         for leaf in candidates:
             if leaf.path not in problems:

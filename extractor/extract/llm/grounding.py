@@ -14,6 +14,12 @@ A value passes when
    so a real number taken from the wrong row, column or sentence is refused;
 5. a text field is not a bare number.
 Each failure is a sentence the model is re-asked with.
+
+Step 4 is waived (`labels=False`) for a value the rules extractor read alike for the same
+field: the labels stop a real number taken for the wrong field, and two independent readers
+agreeing on the field is that evidence already (a document may print a value off its
+column, or state it under a wording the vocabulary lacks). Steps 1-3 and an indicator's
+row are never waived: the quote must still occur and print the value.
 """
 
 from __future__ import annotations
@@ -158,8 +164,8 @@ def _date_in_quote(value: str, quote: str) -> bool:
     return False
 
 
-def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str | None:
-    """Why a value is not grounded in the chunk, or None when it is."""
+def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels: bool = True) -> str | None:
+    """Why a value is not grounded in the chunk, or None when it is (`labels=False`: step 4 waived)."""
     problem = format_problem(leaf)
     if problem:
         return problem
@@ -175,7 +181,7 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
         found, hint = _number_in_quote(value, leaf.quote, yuan)
         if found:
-            return label_problem(leaf, chunk, yuan)
+            return label_problem(leaf, chunk, yuan) if labels else None
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
             f" ({hint})" if hint else ""
         )
@@ -193,7 +199,7 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
                 f"{_show(leaf.row)}; quote that indicator's row"
             )
         column = indicator_column(leaf.path.rpartition(".")[2])
-        if rows and column:
+        if rows and column and labels:
             return label_problem(dataclasses.replace(leaf, labels=(column,)), chunk, False)
     if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
         return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
