@@ -1,11 +1,14 @@
 """Right values a weak model gives are not lost, wrong ones are not kept: the rules extractor as a
 second reader (grounding's labels waived for a value it read alike; a kept value it does not share
-overruled by a later answer's value it does share)."""
+overruled by a later answer's value it does share), and the measure of it against the noisy reader."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from extractor.cli import main
 from extractor.core.types import Cell, Heading, SourceSpan, Table, TableBlock
 from extractor.extract.llm.config import LlmConfig
 from extractor.extract.llm.extract import SectionResult, SectionTask, extract_section
@@ -15,6 +18,7 @@ from extractor.extract.llm.merge import _agrees_with
 from extractor.extract.llm.sections import SECTIONS, Leaf
 from extractor.render import Chunk, build_chunk, text_chunk
 
+ROOT = Path(__file__).resolve().parent.parent
 CONFIG = LlmConfig(base_url="http://unused", model="fake", cache_dir=None, few_shot=False)
 
 
@@ -189,3 +193,18 @@ def test_a_name_is_never_overruled() -> None:
     answers[1]["indicators"][0]["name"] = q("参保率", ROW_2)
     kept = _kept(_run("project_self_eval.indicators", INDICATORS, answers, rules))
     assert kept["indicators[0].name"] == "参保人数" and kept["indicators[1].name"] == "参保率"
+
+
+# --- measured: the noisy reader over the long sample (31 reports of three kinds) ----------------------
+
+
+def test_the_noisy_reader_loses_at_most_one_right_value_in_a_hundred(tmp_path: Path) -> None:
+    out = tmp_path / "noisy"
+    argv = ["eval", "--backend", "llm", "--endpoint", "noisy", "--variant", "pdf", "--only", "002_"]
+    assert main([*argv, "--samples", str(ROOT / "samples"), "--out", str(out)]) == 0
+    rows = json.loads((out / "endpoint_noisy.json").read_text(encoding="utf-8"))["rows"]
+    assert {r["kind"] for r in rows} == {"final_account", "overall_self_eval", "project_self_eval"}
+    for row in rows:
+        assert row["right_sent"] > 20 and row["wrong_sent"] > 10
+        assert float(row["right_lost"]) <= 0.01, (row["kind"], row["right_values_lost"])
+        assert float(row["wrong_stopped"]) >= 0.99, (row["kind"], row["let_through"])
