@@ -4,7 +4,8 @@ A value passes when
 1. it is written the way REPORT_FORMAT wants (a plain decimal string, an ISO date …),
 2. its quote occurs in the chunk (whitespace-insensitively, see `chunk.normalise`), and
 3. the value occurs in its quote: a number as one of the quote's numbers once
-   thousands separators are removed, with the printed precision (an amount may also
+   thousands separators are removed (not a list's numbering such as 1．, nor a year
+   such as 2022年 for an amount), with the printed precision (an amount may also
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
    a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
 4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
@@ -43,6 +44,9 @@ _INT = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 _YUAN = re.compile(r"(?<!万)(?<!亿)元")
+_ENUMERATOR = re.compile(r"\d{1,2}")
+_BEFORE_ITEM = frozenset(["", "(", "|", "。", "；", ";", "：", ":", "，", ",", "、"])
+_AFTER_NUMBERING = re.compile(r"\s*[.、)](?!\d)")
 _DATES = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})"),
@@ -58,6 +62,21 @@ def numbers_in(text: str) -> list[str]:
     """The numbers a text prints, thousands separators removed, as printed otherwise."""
     text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
     return _NUMBER.findall(text)
+
+
+def values_in(text: str, *, amount: bool) -> list[str]:
+    """The numbers a quote prints as values: not a list's numbering (1. / 2、 / (3) before an
+    item), nor, for an amount, a year (2022年)."""
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    out = []
+    for m in _NUMBER.finditer(text):
+        number, before, after = m.group(), text[: m.start()].rstrip()[-1:], text[m.end() :]
+        if _ENUMERATOR.fullmatch(number) and before in _BEFORE_ITEM and _AFTER_NUMBERING.match(after):
+            continue
+        if amount and _INT.fullmatch(number) and len(number) == 4 and after.lstrip().startswith("年"):
+            continue
+        out.append(number)
+    return out
 
 
 def says_yuan(text: str) -> bool:
@@ -85,9 +104,9 @@ def format_problem(leaf: Leaf) -> str | None:
     return None
 
 
-def _number_in_quote(value: str, quote: str, yuan: bool) -> tuple[bool, str | None]:
+def _number_in_quote(value: str, quote: str, yuan: bool, amount: bool) -> tuple[bool, str | None]:
     """(found, hint): hint names the printed form when only the precision differs."""
-    printed = numbers_in(quote)
+    printed = values_in(quote, amount=amount)
     if value in printed:
         return True, None
     try:
@@ -111,7 +130,8 @@ def _cells(text: str) -> str:
 def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
     value = leaf.value.strip()
     if leaf.kind in ("number", "int"):
-        return lambda text: _number_in_quote(value, text, yuan)[0]
+        amount = leaf.kind == "number"
+        return lambda text: _number_in_quote(value, text, yuan, amount)[0]
     return lambda text: normalise(value) in normalise(text)
 
 
@@ -179,7 +199,7 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels:
     value = leaf.value.strip()
     if leaf.kind in ("number", "int"):
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
-        found, hint = _number_in_quote(value, leaf.quote, yuan)
+        found, hint = _number_in_quote(value, leaf.quote, yuan, leaf.kind == "number")
         if found:
             return label_problem(leaf, chunk, yuan) if labels else None
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
