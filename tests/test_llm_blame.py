@@ -4,6 +4,7 @@ overruled by a later answer's value it does share), and the measure of it agains
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,43 @@ def test_the_noisy_reader_loses_at_most_one_right_value_in_a_hundred(tmp_path: P
         assert row["right_sent"] > 20 and row["wrong_sent"] > 10
         assert float(row["right_lost"]) <= 0.01, (row["kind"], row["right_values_lost"])
         assert float(row["wrong_stopped"]) >= 0.99, (row["kind"], row["let_through"])
+
+
+def _merged_prose_rows() -> Chunk:
+    """An indicators table whose left cell is prose merged over two rows (it names 参保率)."""
+    cells = (
+        Cell(row=0, col=0, text="项目支出管理情况", page=1),
+        Cell(row=0, col=1, text="三级指标", page=1),
+        Cell(row=0, col=2, text="年度指标值", page=1),
+        Cell(row=0, col=3, text="实际完成值", page=1),
+        Cell(row=0, col=4, text="分值", page=1),
+        Cell(row=0, col=5, text="得分", page=1),
+        Cell(row=1, col=0, row_span=2, text="全面实施全民参保计划，参保率95.82%，超额完成目标。", page=1),
+        *(
+            Cell(row=1, col=c, text=t, page=1)
+            for c, t in enumerate(["参保率", "≥95%", "95.82%", "20", "20"], 1)
+        ),
+        *(
+            Cell(row=2, col=c, text=t, page=1)
+            for c, t in enumerate(["减负降费", "较好", "较好", "5", "5"], 1)
+        ),
+    )
+    table = Table(n_rows=3, n_cols=6, cells=cells, pages=(1,))
+    return build_chunk([TableBlock(table=table)])
+
+
+def test_an_indicators_number_comes_from_the_row_that_names_it() -> None:
+    chunk = _merged_prose_rows()
+    other_row = next(line for line in chunk.text.split("\n") if "减负降费" in line)
+    own_row = next(line for line in chunk.text.split("\n") if "| 参保率 |" in line)
+    labels = (("参保率",), ("得分",))
+    swapped = Leaf("indicators[0].score", "5", other_row, "number", "个", "indicators", labels, "参保率")
+    # the merged prose beside the other row says 参保率: it is no cell of that row
+    assert "is not the row of «参保率»" in str(leaf_problem(swapped, chunk))
+    assert "is not the row of" in str(leaf_problem(swapped, chunk, labels=False))  # never waived
+    right = Leaf("indicators[0].score", "20", own_row, "number", "个", "indicators", labels, "参保率")
+    assert leaf_problem(right, chunk) is None
+    # a text value likewise
+    actual = Leaf("indicators[0].actual", "较好", other_row, "text", None, "indicators", (), "参保率")
+    assert "is not the row of «参保率»" in str(leaf_problem(actual, chunk))
+    assert leaf_problem(dataclasses.replace(actual, value="95.82%", quote=own_row), chunk) is None

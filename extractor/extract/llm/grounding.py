@@ -9,8 +9,8 @@ A value passes when
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
    a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
 4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
-   weight and score: in the row of its name, under a 分值 / 得分 header; its other values,
-   when quoted from a table: from the row of its name): the header above it in its column, the
+   weight and score: in the row of its name, under a 分值 / 得分 header; any of its values,
+   when quoted from a table: from a row whose own cells name it): the header above it in its column, the
    label left of it, the table's title, or in prose its clause (`Chunk.label_context`),
    so a real number taken from the wrong row, column or sentence is refused;
 5. a text field is not a bare number.
@@ -38,6 +38,7 @@ from extractor.render import Chunk, normalise
 
 _ROW_VALUES = frozenset({"target", "actual", "note"})
 """An indicator's own values (its level1 / level2 labels are carried down from merged cells above)."""
+_ROW_NUMBERS = frozenset({"weight", "score"})
 _BARE_NUMBER = re.compile(r"^[\d\s.,，%％\-]+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")
@@ -184,6 +185,17 @@ def _date_in_quote(value: str, quote: str) -> bool:
     return False
 
 
+def _row_problem(leaf: Leaf, rows: list[tuple[str, ...]]) -> str | None:
+    """An indicator's value quoted from a table must sit in the row that names the indicator: its
+    own cells, not a label beside it (a merged cell of prose left of many rows names many)."""
+    if rows and not any(normalise(str(leaf.row)) in normalise("".join(cells)) for cells in rows):
+        return (
+            f"{leaf.path}: {_show(leaf.value)} is quoted from a table row that is not the row of "
+            f"{_show(str(leaf.row))}; quote that indicator's row"
+        )
+    return None
+
+
 def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels: bool = True) -> str | None:
     """Why a value is not grounded in the chunk, or None when it is (`labels=False`: step 4 waived)."""
     problem = format_problem(leaf)
@@ -201,6 +213,10 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels:
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
         found, hint = _number_in_quote(value, leaf.quote, yuan, leaf.kind == "number")
         if found:
+            if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_NUMBERS:
+                problem = _row_problem(leaf, chunk.table_rows(leaf.quote, _holds(leaf, yuan), printed=True))
+                if problem:
+                    return problem
             return label_problem(leaf, chunk, yuan) if labels else None
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
             f" ({hint})" if hint else ""
@@ -212,12 +228,10 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels:
     if normalise(value) not in _cells(leaf.quote):
         return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
     if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_VALUES:
-        rows = chunk.table_rows(leaf.quote, _holds(leaf, False))
-        if rows and not any(normalise(leaf.row) in normalise("".join(cells)) for cells in rows):
-            return (
-                f"{leaf.path}: {_show(value)} is quoted from a table row that is not the row of "
-                f"{_show(leaf.row)}; quote that indicator's row"
-            )
+        rows = chunk.table_rows(leaf.quote, _holds(leaf, False), printed=True)
+        problem = _row_problem(leaf, rows)
+        if problem:
+            return problem
         column = indicator_column(leaf.path.rpartition(".")[2])
         if rows and column and labels:
             return label_problem(dataclasses.replace(leaf, labels=(column,)), chunk, False)
