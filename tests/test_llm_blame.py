@@ -196,6 +196,43 @@ def test_a_name_is_never_overruled() -> None:
     assert kept["indicators[0].name"] == "参保人数" and kept["indicators[1].name"] == "参保率"
 
 
+# --- a row's name misread: its values are not lost with it ---------------------------------------------
+
+
+def _first_row(name: dict[str, str], target: str) -> dict[str, Any]:
+    return {"indicators": [{"name": name, "target": q(target, ROW_1), "weight": q("10", ROW_1)}]}
+
+
+def test_a_misquoted_name_is_grounded_in_its_rows_quotes() -> None:
+    # the name is right but quoted from another line, on every attempt; its values quote its row
+    answer = _first_row(q("参保人数", ROW_2), "≥51.6万人")
+    result = _run("project_self_eval.indicators", INDICATORS, [answer] * 3, None)
+    kept = _kept(result)
+    assert kept == {
+        "indicators[0].name": "参保人数",
+        "indicators[0].target": "≥51.6万人",
+        "indicators[0].weight": "10",
+    }
+    assert next(leaf for leaf in result.leaves if leaf.path.endswith("name")).quote == ROW_1
+    assert len(result.attempts) == 1
+    # a name its row does not print is not grounded by the row
+    wrong = _first_row(q("参保人数1", ROW_2), "≥51.6万人")
+    assert _kept(_run("project_self_eval.indicators", INDICATORS, [wrong] * 3, None)) == {}
+
+
+def test_a_later_answer_that_misreads_a_kept_rows_name_still_gives_its_values() -> None:
+    # attempt 1: the name is kept, the target misread; attempt 2 misreads the name (a name the
+    # document does not print) and reads the target right: it is the kept row's target
+    first = _first_row(q("参保人数", ROW_1), "≥51.6万人1")
+    second = _first_row(q("参保人数1", ROW_1), "≥51.6万人")
+    kept = _kept(_run("project_self_eval.indicators", INDICATORS, [first, second, second], None))
+    assert kept["indicators[0].name"] == "参保人数" and kept["indicators[0].target"] == "≥51.6万人"
+    # a printed name of another indicator is another row: its target is not this row's
+    other = {"indicators": [{"name": q("参保率", ROW_2), "target": q("≥95%", ROW_2)}]}
+    kept = _kept(_run("project_self_eval.indicators", INDICATORS, [first, other, other], None))
+    assert kept["indicators[0].name"] == "参保人数" and "indicators[0].target" not in kept
+
+
 # --- measured: the noisy reader over the long sample (31 reports of three kinds) ----------------------
 
 

@@ -10,7 +10,10 @@ fail (`LlmExtractionError`, with every attempt and the tokens spent).
 
 Rows of a list keep their index across attempts: a later answer's row is read only
 where it names the same indicator as the row kept before (a model that reorders rows
-cannot mix two indicators' values).
+cannot mix two indicators' values); a name the document does not print there is a
+misread name, not another indicator, so that row's values are still judged, in the kept
+name's row. A row's name quoted from the wrong line is grounded in the quotes of its
+row's values when they print it: one misquoted name no longer takes its row down.
 
 The rules extractor is a second, independent reader (`SectionTask.corroborated`). A value
 it read alike for the same field needs no label to be grounded (`grounding`), is never
@@ -136,25 +139,44 @@ class _Judge:
         self.kept: dict[str, Leaf] = {}
         self.offers: dict[str, list[Leaf]] = {}
         self.rejected: dict[str, str] = {}
+        self.row_quotes: dict[tuple[str, str], list[str]] = {}
+        """(row, the name an answer gave it) → the quotes of that row's other values."""
 
     def _fresh(self, found: list[Leaf]) -> list[Leaf]:
-        """The answer's values not kept yet, skipping rows that now name another indicator."""
+        """The answer's values not kept yet, skipping rows that now name another indicator (a
+        row whose new name the document does not print is a misread name, not another
+        indicator: its values are judged in the kept name's row, see `_named`)."""
         names = {(_row(p) or p): leaf.value for p, leaf in self.kept.items() if p.endswith("].name")}
         texts = {
             leaf.value for leaf in self.kept.values() if leaf.kind == "text" and _row(leaf.path) == leaf.path
         }
-        new_names = {_row(leaf.path): leaf.value for leaf in found if leaf.path.endswith("].name")}
+        new_names = {_row(leaf.path): leaf for leaf in found if leaf.path.endswith("].name")}
+        other = {
+            row
+            for row, name in new_names.items()
+            if row in names and name.value != names[row] and self._problem(name) is None
+        }
         out = []
         for leaf in found:
             if leaf.path in self.kept:
                 continue
             row = _row(leaf.path)
-            if row is not None and row in names and new_names.get(row) != names[row]:
+            if row is not None and row in names and (row not in new_names or row in other):
                 continue
             if row == leaf.path and leaf.value in texts:  # an item already kept at another index
                 continue
             out.append(leaf)
         return out
+
+    def _requoted(self, name: Leaf) -> Leaf | None:
+        """A row's name whose own quote does not hold it, grounded instead in the quote of one of
+        its row's values (the row they were read from prints the name): a misquoted name would
+        otherwise take every value of its row down with it."""
+        for quote in self.row_quotes.get((str(_row(name.path)), name.value), []):
+            leaf = dataclasses.replace(name, quote=quote)
+            if self._problem(leaf) is None:
+                return leaf
+        return None
 
     def _agreed(self, leaf: Leaf) -> bool:
         return self.task.corroborated is not None and self.task.corroborated(leaf)
@@ -198,6 +220,11 @@ class _Judge:
         """Keep what passes; return the problems to re-ask with."""
         section, task = self.task.section, self.task
         found = leaves(section, answer)
+        for leaf in found:
+            row = _row(leaf.path)
+            if row not in (None, leaf.path) and leaf.row is not None and not leaf.path.endswith("].name"):
+                quotes = self.row_quotes.setdefault((str(row), leaf.row), [])
+                quotes += [] if leaf.quote in quotes else [leaf.quote]
         self._overrule(found)
         for leaf in self._fresh(found):
             self.offers.setdefault(leaf.path, []).append(leaf)
@@ -209,8 +236,9 @@ class _Judge:
             for offer in reversed(self.offers[path]):
                 leaf = self._named(offer, chosen)
                 problem = self._problem(leaf)
-                if problem is None:
-                    chosen[path] = leaf
+                requoted = self._requoted(leaf) if problem and path.endswith("].name") else None
+                if problem is None or requoted is not None:
+                    chosen[path] = requoted or leaf
                     break
                 first = first or problem
             else:
