@@ -144,23 +144,46 @@ def _affinity(line: str, hints: tuple[str, ...]) -> int:
     return total
 
 
+_AMOUNT = re.compile(r"[-+]?[\d,，]*\d(?:\.\d+)?\s*[%％]?")
+
+
+def _has_amount(line: str) -> bool:
+    """Whether a table row has a cell that is a number (a header cell such as 2024年预算数 is not)."""
+    return any(_AMOUNT.fullmatch(cell.strip()) for cell in line.strip().strip("|").split("|"))
+
+
+def column_numbers(line: str) -> bool:
+    """Whether a table row is a 栏次 row: the columns' numbers (1 2 3 …, or labelled 栏次), not values."""
+    if not line.startswith("|"):
+        return False
+    cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
+    if any("栏次" in c for c in cells):
+        return True
+    return (
+        len(cells) >= 3
+        and all(c.isdigit() for c in cells)
+        and [int(c) for c in cells] == list(range(1, len(cells) + 1))
+    )
+
+
 def rank_lines(gold: Any, lines: list[str], hints: tuple[str, ...]) -> list[tuple[str, str]]:
     """(the value as printed, the line) for every line printing the gold value, best first: most of
     the hints in the line (a table row: with the rows above it), then in the line above it, then
-    document order."""
+    document order. A 栏次 row prints the columns' numbers, not values: it is read as header."""
     ranked: list[tuple[int, int, int, str, str]] = []
-    # a table row is read with its header: the last run of rows without numbers above it
+    # a table row is read with its header: the last run of rows without a number cell above it
     header, after_data = "", True
     for index, line in enumerate(lines):
         if not line.startswith("|"):
             header, after_data = "", True
-        printed = printed_form(gold, line)
+        numbering = column_numbers(line)
+        printed = None if numbering else printed_form(gold, line)
         if printed is not None:
             above = _affinity(lines[index - 1], hints) if index else 0
             score = _affinity(line, hints) + (_affinity(header, hints) if header else 0)
             ranked.append((-score, -above, index, printed, line.strip()))
         if line.startswith("|"):
-            numbers = bool(re.search(r"\d", line))
+            numbers = _has_amount(line) and not numbering
             if not numbers:
                 header = line if after_data else header + line
             after_data = numbers

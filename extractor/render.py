@@ -182,14 +182,19 @@ class Chunk:
                 return found
         return _clauses(quote, holds) or [(quote, "")]
 
-    def table_rows(self, quote: str, holds: Callable[[str], bool]) -> list[tuple[str, ...]]:
-        """The table rows (their cells) in which the quote covers a cell holding the value; [] in prose."""
+    def table_rows(
+        self, quote: str, holds: Callable[[str], bool], *, printed: bool = False
+    ) -> list[tuple[str, ...]]:
+        """The table rows (their cells) in which the quote covers a cell holding the value; [] in prose.
+        `printed`: only the cells the row prints (not a merged cell's text carried down from above)."""
         where = self._where(quote)
         if where is None:
             return []
         start, end = where
         return [
-            table.cells[r]
+            tuple(c for c, (s, e) in zip(table.cells[r], row, strict=True) if e > s)
+            if printed
+            else table.cells[r]
             for table in self.tables
             for r, row in enumerate(table.spans)
             if any(

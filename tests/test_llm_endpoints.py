@@ -16,7 +16,7 @@ import pytest
 from extractor.cli import main
 from extractor.eval.dataset import load_gold
 from extractor.eval.endpoints import Reader, ReaderServer
-from extractor.eval.reading import Asked, asked_fields, perfect_answer, quoted_values, spoil
+from extractor.eval.reading import Asked, asked_fields, find_line, perfect_answer, quoted_values, spoil
 from extractor.extract.llm.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,33 @@ def test_the_noisy_reader_spoils_values_the_ways_a_weak_model_does() -> None:
             if applied.get(path) in ("digit", "unit"):
                 assert node["value"] not in ("1250.50", "1230.00", "万元") or path == "unit"
     assert seen == {"digit", "swap", "unit", "misquote", "invented"}
+
+
+def test_the_readers_quote_a_values_row_not_the_columns_numbers() -> None:
+    """A 栏次 row (1 2 3 …) prints the columns' numbers: a reader quoting it for a value of 5 has not
+    read the field (grounding rightly refuses it), so the readers quote the row of values."""
+    lines = [
+        "| 项目 | “三公”经费合计 |  | 公务接待费 |  |",
+        "|  | 预算数 | 决算数 | 预算数 | 决算数 |",
+        "| 栏次 | 1 | 2 | 3 | 4 |",
+        "| 1 | 2 | 3 | 4 | 5 | 6 |",
+        "| 合计 | 9.00 | 6.22 | 5.00 | 2.22 |",
+    ]
+    hints = ("公务接待费", "预算数")
+    assert find_line("5", lines, hints) == ("5.00", lines[4])
+    assert find_line("3", lines, hints) is None
+
+
+def test_a_header_row_with_a_year_is_read_as_the_header() -> None:
+    """2024年机关运行经费预算数 is a header (no cell is a number): the row of values under it is where
+    the reader finds the field, before prose that prints the same number under another label."""
+    lines = [
+        "公务用车购置费0.00万元，与上年预算持平。",
+        "| 2024年“三公”经费预算数 |  |  | 2024年机关运行经费预算数 |",
+        "| 合计 | 因公出国(境)费 | 公务接待费 |  |",
+        "| 6.4 | 0 | 0 | 0 |",
+    ]
+    assert find_line("0", lines, ("机关运行经费", "预算")) == ("0", lines[3])
 
 
 def _eval(tmp_path: Path, endpoint: str) -> dict[str, Any]:

@@ -215,3 +215,21 @@ def test_a_prose_number_is_labelled_by_its_clause_and_its_sentences_topic() -> N
     assert leaf_problem(_figure("three_public_actual", "6.22", "支出决算为6.22万元"), chunk) is None
     assert leaf_problem(_figure("three_public_budget", "9.00", "支出预算为9.00万元"), chunk) is None
     assert leaf_problem(_figure("three_public_budget", "6.22", "支出决算为6.22万元"), chunk)
+
+
+def test_a_lists_numbering_and_a_year_are_not_values() -> None:
+    """A weak model takes the 1 of 1．… or the 2022 of 2022年 for a figure: neither is printed as one."""
+    chunk = text_chunk(
+        "1．部门整体支出绩效评价基础数据表\n2022年门诊花费176万元。\n（2）支出合计：5万元；3、其他\n"
+    )
+
+    def grounded(value: str, quote: str, kind: str = "number") -> str | None:
+        return leaf_problem(Leaf("x", value, quote, kind, "万元"), chunk)  # type: ignore[arg-type]
+
+    assert "does not occur in its quote" in str(grounded("1", "1．部门整体支出绩效评价基础数据表"))
+    assert "does not occur in its quote" in str(grounded("2022", "2022年门诊花费176万元"))
+    assert grounded("176", "2022年门诊花费176万元") is None
+    assert grounded("2022", "2022年门诊花费176万元", kind="int") is None  # a year is a year's value
+    assert "does not occur in its quote" in str(grounded("2", "（2）支出合计：5万元"))
+    assert "does not occur in its quote" in str(grounded("3", "3、其他"))
+    assert grounded("5", "（2）支出合计：5万元") is None

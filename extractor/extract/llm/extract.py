@@ -10,7 +10,16 @@ fail (`LlmExtractionError`, with every attempt and the tokens spent).
 
 Rows of a list keep their index across attempts: a later answer's row is read only
 where it names the same indicator as the row kept before (a model that reorders rows
-cannot mix two indicators' values).
+cannot mix two indicators' values); a name the document does not print there is a
+misread name, not another indicator, so that row's values are still judged, in the kept
+name's row. A row's name quoted from the wrong line is grounded in the quotes of its
+row's values when they print it: one misquoted name no longer takes its row down.
+
+The rules extractor is a second, independent reader (`SectionTask.corroborated`). A value
+it read alike for the same field needs no label to be grounded (`grounding`), is never
+blamed by a checker, and overrules a kept value it does not share when a later answer
+gives it: a swapped pair can pass grounding where both fields share a row or a sentence,
+and kept for good it would shut out the right value the model gives on a re-ask.
 """
 
 from __future__ import annotations
@@ -130,25 +139,71 @@ class _Judge:
         self.kept: dict[str, Leaf] = {}
         self.offers: dict[str, list[Leaf]] = {}
         self.rejected: dict[str, str] = {}
+        self.row_quotes: dict[tuple[str, str], list[str]] = {}
+        """(row, the name an answer gave it) → the quotes of that row's other values."""
 
     def _fresh(self, found: list[Leaf]) -> list[Leaf]:
-        """The answer's values not kept yet, skipping rows that now name another indicator."""
+        """The answer's values not kept yet, skipping rows that now name another indicator (a
+        row whose new name the document does not print is a misread name, not another
+        indicator: its values are judged in the kept name's row, see `_named`)."""
         names = {(_row(p) or p): leaf.value for p, leaf in self.kept.items() if p.endswith("].name")}
         texts = {
             leaf.value for leaf in self.kept.values() if leaf.kind == "text" and _row(leaf.path) == leaf.path
         }
-        new_names = {_row(leaf.path): leaf.value for leaf in found if leaf.path.endswith("].name")}
+        new_names = {_row(leaf.path): leaf for leaf in found if leaf.path.endswith("].name")}
+        other = {
+            row
+            for row, name in new_names.items()
+            if row in names and name.value != names[row] and self._problem(name) is None
+        }
         out = []
         for leaf in found:
             if leaf.path in self.kept:
                 continue
             row = _row(leaf.path)
-            if row is not None and row in names and new_names.get(row) != names[row]:
+            if row is not None and row in names and (row not in new_names or row in other):
                 continue
             if row == leaf.path and leaf.value in texts:  # an item already kept at another index
                 continue
             out.append(leaf)
         return out
+
+    def _requoted(self, name: Leaf) -> Leaf | None:
+        """A row's name whose own quote does not hold it, grounded instead in the quote of one of
+        its row's values (the row they were read from prints the name): a misquoted name would
+        otherwise take every value of its row down with it."""
+        for quote in self.row_quotes.get((str(_row(name.path)), name.value), []):
+            leaf = dataclasses.replace(name, quote=quote)
+            if self._problem(leaf) is None:
+                return leaf
+        return None
+
+    def _agreed(self, leaf: Leaf) -> bool:
+        return self.task.corroborated is not None and self.task.corroborated(leaf)
+
+    def _problem(self, leaf: Leaf) -> str | None:
+        """Why `leaf` is not grounded (a value the rules read alike needs no label)."""
+        task = self.task
+        return leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables, labels=not self._agreed(leaf))
+
+    def _overrule(self, found: list[Leaf]) -> None:
+        """Kept values the rules do not share, replaced by this answer's grounded value for the
+        same field where the rules read that one alike. List items and names are never
+        overruled: a row's name says which indicator its other values belong to, so a row
+        naming another indicator (a changed name included) overrules nothing."""
+        if self.task.corroborated is None:
+            return
+        for leaf in found:
+            kept = self.kept.get(leaf.path)
+            row = _row(leaf.path)
+            if kept is None or kept.value == leaf.value or row == leaf.path:
+                continue
+            name = self.kept.get(f"{row}.name") if row else None
+            if row is not None and (name is None or leaf.row != name.value):
+                continue
+            if self._agreed(leaf) and not self._agreed(kept) and self._problem(leaf) is None:
+                log.info("%s: %s overruled by %s (the rules read it too)", leaf.path, kept.value, leaf.value)
+                self.kept[leaf.path] = leaf
 
     def _named(self, leaf: Leaf, chosen: dict[str, Leaf]) -> Leaf:
         """An indicator's value checked against its row's kept (or now accepted) name."""
@@ -164,7 +219,14 @@ class _Judge:
     def judge(self, answer: dict[str, Any]) -> list[str]:
         """Keep what passes; return the problems to re-ask with."""
         section, task = self.task.section, self.task
-        for leaf in self._fresh(leaves(section, answer)):
+        found = leaves(section, answer)
+        for leaf in found:
+            row = _row(leaf.path)
+            if row not in (None, leaf.path) and leaf.row is not None and not leaf.path.endswith("].name"):
+                quotes = self.row_quotes.setdefault((str(row), leaf.row), [])
+                quotes += [] if leaf.quote in quotes else [leaf.quote]
+        self._overrule(found)
+        for leaf in self._fresh(found):
             self.offers.setdefault(leaf.path, []).append(leaf)
         problems: dict[str, str] = {}
         chosen: dict[str, Leaf] = {}
@@ -173,9 +235,10 @@ class _Judge:
             first: str | None = None
             for offer in reversed(self.offers[path]):
                 leaf = self._named(offer, chosen)
-                problem = leaf_problem(leaf, task.chunk, yuan_tables=task.yuan_tables)
-                if problem is None:
-                    chosen[path] = leaf
+                problem = self._problem(leaf)
+                requoted = self._requoted(leaf) if problem and path.endswith("].name") else None
+                if problem is None or requoted is not None:
+                    chosen[path] = requoted or leaf
                     break
                 first = first or problem
             else:
@@ -183,11 +246,12 @@ class _Judge:
         candidates = list(chosen.values())
         if task.check is not None and candidates:
             trial = [*self.kept.values(), *candidates]
-            agreed = task.corroborated or (lambda leaf: False)
             for objection in task.check(assemble(section, trial), trial):
                 # only the values the objection names, and not those the rules read alike: a check
                 # failing on a blank (missing) value, or on the document's own numbers, blames none
-                for leaf in [c for c in candidates if _implicates(c, objection.paths) and not agreed(c)]:
+                for leaf in [
+                    c for c in candidates if _implicates(c, objection.paths) and not self._agreed(c)
+                ]:
                     problems.setdefault(leaf.path, f"{leaf.path}: {objection.message}")
         for leaf in candidates:
             if leaf.path not in problems:

@@ -4,16 +4,23 @@ A value passes when
 1. it is written the way REPORT_FORMAT wants (a plain decimal string, an ISO date …),
 2. its quote occurs in the chunk (whitespace-insensitively, see `chunk.normalise`), and
 3. the value occurs in its quote: a number as one of the quote's numbers once
-   thousands separators are removed, with the printed precision (an amount may also
+   thousands separators are removed (not a list's numbering such as 1．, nor a year
+   such as 2022年 for an amount), with the printed precision (an amount may also
    be the quote's number in 元 moved to 万元, when the quote or the tables say 元);
    a date as 2023年3月15日 or 2023-03-15; text as a substring within one table cell;
 4. a number is printed under its field's labels (`vocab.llm_labels`; an indicator's
-   weight and score: in the row of its name, under a 分值 / 得分 header; its other values,
-   when quoted from a table: from the row of its name): the header above it in its column, the
+   weight and score: in the row of its name, under a 分值 / 得分 header; any of its values,
+   when quoted from a table: from a row whose own cells name it): the header above it in its column, the
    label left of it, the table's title, or in prose its clause (`Chunk.label_context`),
    so a real number taken from the wrong row, column or sentence is refused;
 5. a text field is not a bare number.
 Each failure is a sentence the model is re-asked with.
+
+Step 4 is waived (`labels=False`) for a value the rules extractor read alike for the same
+field: the labels stop a real number taken for the wrong field, and two independent readers
+agreeing on the field is that evidence already (a document may print a value off its
+column, or state it under a wording the vocabulary lacks). Steps 1-3 and an indicator's
+row are never waived: the quote must still occur and print the value.
 """
 
 from __future__ import annotations
@@ -31,12 +38,16 @@ from extractor.render import Chunk, normalise
 
 _ROW_VALUES = frozenset({"target", "actual", "note"})
 """An indicator's own values (its level1 / level2 labels are carried down from merged cells above)."""
+_ROW_NUMBERS = frozenset({"weight", "score"})
 _BARE_NUMBER = re.compile(r"^[\d\s.,，%％\-]+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _INT = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 _YUAN = re.compile(r"(?<!万)(?<!亿)元")
+_ENUMERATOR = re.compile(r"\d{1,2}")
+_BEFORE_ITEM = frozenset(["", "(", "|", "。", "；", ";", "：", ":", "，", ",", "、"])
+_AFTER_NUMBERING = re.compile(r"\s*[.、)](?!\d)")
 _DATES = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})"),
@@ -52,6 +63,21 @@ def numbers_in(text: str) -> list[str]:
     """The numbers a text prints, thousands separators removed, as printed otherwise."""
     text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
     return _NUMBER.findall(text)
+
+
+def values_in(text: str, *, amount: bool) -> list[str]:
+    """The numbers a quote prints as values: not a list's numbering (1. / 2、 / (3) before an
+    item), nor, for an amount, a year (2022年)."""
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    out = []
+    for m in _NUMBER.finditer(text):
+        number, before, after = m.group(), text[: m.start()].rstrip()[-1:], text[m.end() :]
+        if _ENUMERATOR.fullmatch(number) and before in _BEFORE_ITEM and _AFTER_NUMBERING.match(after):
+            continue
+        if amount and _INT.fullmatch(number) and len(number) == 4 and after.lstrip().startswith("年"):
+            continue
+        out.append(number)
+    return out
 
 
 def says_yuan(text: str) -> bool:
@@ -79,9 +105,9 @@ def format_problem(leaf: Leaf) -> str | None:
     return None
 
 
-def _number_in_quote(value: str, quote: str, yuan: bool) -> tuple[bool, str | None]:
+def _number_in_quote(value: str, quote: str, yuan: bool, amount: bool) -> tuple[bool, str | None]:
     """(found, hint): hint names the printed form when only the precision differs."""
-    printed = numbers_in(quote)
+    printed = values_in(quote, amount=amount)
     if value in printed:
         return True, None
     try:
@@ -105,7 +131,8 @@ def _cells(text: str) -> str:
 def _holds(leaf: Leaf, yuan: bool) -> Callable[[str], bool]:
     value = leaf.value.strip()
     if leaf.kind in ("number", "int"):
-        return lambda text: _number_in_quote(value, text, yuan)[0]
+        amount = leaf.kind == "number"
+        return lambda text: _number_in_quote(value, text, yuan, amount)[0]
     return lambda text: normalise(value) in normalise(text)
 
 
@@ -158,8 +185,19 @@ def _date_in_quote(value: str, quote: str) -> bool:
     return False
 
 
-def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str | None:
-    """Why a value is not grounded in the chunk, or None when it is."""
+def _row_problem(leaf: Leaf, rows: list[tuple[str, ...]]) -> str | None:
+    """An indicator's value quoted from a table must sit in the row that names the indicator: its
+    own cells, not a label beside it (a merged cell of prose left of many rows names many)."""
+    if rows and not any(normalise(str(leaf.row)) in normalise("".join(cells)) for cells in rows):
+        return (
+            f"{leaf.path}: {_show(leaf.value)} is quoted from a table row that is not the row of "
+            f"{_show(str(leaf.row))}; quote that indicator's row"
+        )
+    return None
+
+
+def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False, labels: bool = True) -> str | None:
+    """Why a value is not grounded in the chunk, or None when it is (`labels=False`: step 4 waived)."""
     problem = format_problem(leaf)
     if problem:
         return problem
@@ -173,9 +211,13 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
     value = leaf.value.strip()
     if leaf.kind in ("number", "int"):
         yuan = leaf.unit == "万元" and (yuan_tables or says_yuan(leaf.quote))
-        found, hint = _number_in_quote(value, leaf.quote, yuan)
+        found, hint = _number_in_quote(value, leaf.quote, yuan, leaf.kind == "number")
         if found:
-            return label_problem(leaf, chunk, yuan)
+            if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_NUMBERS:
+                problem = _row_problem(leaf, chunk.table_rows(leaf.quote, _holds(leaf, yuan), printed=True))
+                if problem:
+                    return problem
+            return label_problem(leaf, chunk, yuan) if labels else None
         return f"{leaf.path}: {value} does not occur in its quote {_show(leaf.quote)}" + (
             f" ({hint})" if hint else ""
         )
@@ -186,14 +228,12 @@ def leaf_problem(leaf: Leaf, chunk: Chunk, *, yuan_tables: bool = False) -> str 
     if normalise(value) not in _cells(leaf.quote):
         return f"{leaf.path}: {_show(value)} does not occur in its quote {_show(leaf.quote)}"
     if leaf.row is not None and leaf.path.rpartition(".")[2] in _ROW_VALUES:
-        rows = chunk.table_rows(leaf.quote, _holds(leaf, False))
-        if rows and not any(normalise(leaf.row) in normalise("".join(cells)) for cells in rows):
-            return (
-                f"{leaf.path}: {_show(value)} is quoted from a table row that is not the row of "
-                f"{_show(leaf.row)}; quote that indicator's row"
-            )
+        rows = chunk.table_rows(leaf.quote, _holds(leaf, False), printed=True)
+        problem = _row_problem(leaf, rows)
+        if problem:
+            return problem
         column = indicator_column(leaf.path.rpartition(".")[2])
-        if rows and column:
+        if rows and column and labels:
             return label_problem(dataclasses.replace(leaf, labels=(column,)), chunk, False)
     if leaf.kind == "text" and "]." not in leaf.path and _BARE_NUMBER.match(value):
         return f"{leaf.path}: {_show(value)} is a bare number, not the text this field asks for"
