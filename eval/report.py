@@ -206,7 +206,9 @@ def render_markdown(summary: dict[str, Any]) -> str:
     ]
     for s in summary["samples"]:
         if "f1" not in s:
-            out.append(f"| {s['sample']} | {s['corpus']}/{s['variant']} | not scored: {_cell(s['error'] or '')} |")
+            out.append(
+                f"| {s['sample']} | {s['corpus']}/{s['variant']} | not scored: {_cell(s['error'] or '')} |"
+            )
             continue
         out.append(
             f"| {s['sample']} | {s['corpus'] + '/' if s['corpus'] else ''}{s['variant']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
