@@ -245,6 +245,10 @@ def test_two_threads_read_a_page_exactly_as_one_does() -> None:
     two = _page(image, two_engine)  # type: ignore[arg-type]
     assert len(one.lines) >= 16 and one == two
     assert set(two_engine.stage_seconds) >= {"detect", "recognise", "word boxes"}  # type: ignore[attr-defined]
+    # Detection's idle threads sleep (spinning burned ~0.15 s/page of a shared core), with the page's threads.
+    det_options = two_engine._engine.detector.text_det.session.session.get_session_options()  # type: ignore[attr-defined]
+    assert det_options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert det_options.intra_op_num_threads == 2
 
 
 def _first_scan() -> Path | None:
