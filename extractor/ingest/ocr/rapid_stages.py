@@ -162,10 +162,10 @@ def detector_sleeping_when_idle(detector: Any, threads: int) -> Any:
     options (only threads and the arena), so the session is rebuilt here with RapidOCR's
     own settings plus this one; the model loads once more at start-up (~0.1 s).
     """
-    import onnxruntime as ort
+    import onnxruntime as ort  # type: ignore[import-untyped]  # no annotations; rapidocr installs it
 
     det = detector._load_det_model()
-    wrapper = getattr(det, "session", None)
+    wrapper: Any = getattr(det, "session", None)
     if not isinstance(getattr(wrapper, "session", None), ort.InferenceSession):
         # Another engine backend (or a RapidOCR whose layout changed): leave its session be,
         # this is a CPU saving only, and the output is the same either way.
