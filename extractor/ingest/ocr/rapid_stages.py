@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -76,11 +77,21 @@ class _Schedule:
 class StagedRapidOcr:
     """Callable like `RapidOCR` on one BGR/grayscale image; returns a RapidOCROutput."""
 
-    def __init__(self, detector: Any, recogniser: Any, *, threads: int, use_cls: bool) -> None:
+    def __init__(
+        self,
+        detector: Any,
+        recogniser: Any,
+        *,
+        threads: int,
+        use_cls: bool,
+        after_recognition: Callable[[], None] | None = None,
+    ) -> None:
         self.detector = detector
         self.recogniser = recogniser
         self.threads = max(1, threads)
         self.use_cls = use_cls
+        self.after_recognition = after_recognition
+        """Called once a page's lines are recognised (to empty recognition's memory arena)."""
         self.stage_seconds: dict[str, float] = {}
         """Wall seconds per step, summed over the pages read (for benchmarks)."""
 
@@ -106,6 +117,8 @@ class StagedRapidOcr:
             upright, cls_res = self.recogniser.cls_and_rotate(crops)
             clock = self._tick("classify", clock)
         rec_res = self.recognise(upright)
+        if self.after_recognition is not None:
+            self.after_recognition()
         clock = self._tick("recognise", clock)
         output = det.build_final_output(original, det_res, cls_res, rec_res, crops, record)
         self._tick("word boxes", clock)
@@ -148,39 +161,6 @@ class StagedRapidOcr:
             word_results=tuple(r.word_results[0] for r in results),
             elapse=sum(r.elapse or 0.0 for r in results),
         )
-
-
-def detector_sleeping_when_idle(detector: Any, threads: int) -> Any:
-    """`detector` (a RapidOCR instance) with its detection session rebuilt so that idle
-    intra-op threads sleep rather than spin.
-
-    onnxruntime's threads spin for a while after each parallel section by default, which
-    buys latency with CPU. Detection is a few large convolutions per page; between them,
-    and while recognition and the ruling search run on the other core, the spinning thread
-    only burns a core. Measured on 25 sample scan pages on 2 cores (load 4): CPU 1.82 →
-    1.68 and 1.85 → 1.66 s/page, wall no worse. RapidOCR's config cannot pass session
-    options (only threads and the arena), so the session is rebuilt here with RapidOCR's
-    own settings plus this one; the model loads once more at start-up (~0.1 s).
-    """
-    import onnxruntime as ort  # type: ignore[import-untyped]  # no annotations; rapidocr installs it
-
-    det = detector._load_det_model()
-    wrapper: Any = getattr(det, "session", None)
-    if not isinstance(getattr(wrapper, "session", None), ort.InferenceSession):
-        # Another engine backend (or a RapidOCR whose layout changed): leave its session be,
-        # this is a CPU saving only, and the output is the same either way.
-        return detector
-    options = ort.SessionOptions()
-    options.log_severity_level = 4
-    options.enable_cpu_mem_arena = False  # as RapidOCR: freed buffers go back (see release_freed_memory)
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    wrapper.session = ort.InferenceSession(
-        str(detector.cfg.Det.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-    )
-    return detector
 
 
 def release_freed_memory() -> None:
