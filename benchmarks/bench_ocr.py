@@ -3,6 +3,7 @@
     python benchmarks/bench_ocr.py                        # every page of samples/scan/*.pdf
     python benchmarks/bench_ocr.py samples/scan/x.pdf --pages 5 --rounds 2
     python benchmarks/bench_ocr.py --threads 1            # our path on one core
+    python benchmarks/bench_ocr.py --real 2               # also 2 table pages of each real PDF, as scans
 
 Each run is a fresh process, so its peak memory (ru_maxrss) is its own:
 - ours: render the page (grayscale, 200 dpi, as `ingest_pdf` does) and
@@ -11,6 +12,9 @@ Each run is a fresh process, so its peak memory (ru_maxrss) is its own:
   configuration (only the model paths and log level set), as one would without
   this project.
 Rounds alternate ours / naive so that a change in the machine's load hits both.
+--real N adds a second set: up to N ruled-table pages of each samples/real/pdf file,
+rendered as scans (300 dpi grayscale, skew, noise, JPEG; benchmarks/scan_like.py) into
+a temp dir; both sets are run and reported, each with its own ratio.
 Models load before the clock starts (once per process in real use). Wall time
 depends on what else runs on the machine; CPU time (user + sys of all threads)
 is the steadier number. The load average is printed with every run.
@@ -25,6 +29,7 @@ import os
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -152,6 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="our engine's threads (default: auto)")
     parser.add_argument("--rounds", type=int, default=1, help="ours/naive pairs to run (default 1)")
     parser.add_argument("--no-naive", action="store_true", help="run only our path")
+    parser.add_argument(
+        "--real",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also up to N ruled-table pages of each samples/real/pdf file, rendered as scans",
+    )
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     args = parser.parse_args(argv)
 
@@ -166,8 +178,24 @@ def main(argv: list[str] | None = None) -> int:
         with pymupdf.open(path) as doc:
             count = doc.page_count if args.pages <= 0 else min(args.pages, doc.page_count)
         pages += [(str(path), i) for i in range(count)]
+    _compare(f"scans: {len(pages)} pages from {len(paths)} file(s)", pages, args)
+    if args.real > 0:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from scan_like import build
+
+        sources = sorted((ROOT / "samples" / "real" / "pdf").glob("*.pdf"))
+        with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
+            built = build(sources, Path(tmp), args.real)
+            real = [(str(path), i) for path, indices in built for i in indices]
+            label = f"real table pages rendered as scans: {len(real)} pages from {len(built)} file(s)"
+            _compare(label, real, args)
+    return 0
+
+
+def _compare(label: str, pages: list[tuple[str, int]], args: argparse.Namespace) -> None:
+    """Run ours and naive on `pages` for the rounds asked, and print each run and the ratio."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"{len(pages)} pages from {len(paths)} file(s); {cores} cores; threads {args.threads or 'auto'}")
+    print(f"{label}; {cores} cores; threads {args.threads or 'auto'}")
 
     runs: list[dict[str, Any]] = []
     for _ in range(args.rounds):
@@ -205,7 +233,6 @@ def main(argv: list[str] | None = None) -> int:
     print(summary)
     if args.json:
         print(json.dumps(runs))
-    return 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ rendered, rotated ruled table, and one on a scanned sample when samples/scan has
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -242,9 +243,44 @@ def test_two_threads_read_a_page_exactly_as_one_does() -> None:
     image = rotated(render_table(title="2022年度一般公共预算财政拨款支出决算表（续）"), -0.6)
     one = _page(image, get_engine("rapidocr", threads=1))  # type: ignore[arg-type]
     two_engine = get_engine("rapidocr", threads=2)
+    staged = two_engine._load()  # type: ignore[attr-defined]
+    emptied = []
+    empty = staged.after_recognition
+    staged.after_recognition = lambda: emptied.append(empty())
     two = _page(image, two_engine)  # type: ignore[arg-type]
     assert len(one.lines) >= 16 and one == two
     assert set(two_engine.stage_seconds) >= {"detect", "recognise", "word boxes"}  # type: ignore[attr-defined]
+    # Detection's idle threads sleep (spinning burned ~0.15 s/page of a shared core), with the page's threads;
+    # recognition reuses memory through onnxruntime's arena, emptied once per page read.
+    det_options = staged.detector.text_det.session.session.get_session_options()
+    assert det_options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert det_options.intra_op_num_threads == 2
+    rec_options = staged.recogniser.text_rec.session.session.get_session_options()
+    assert rec_options.enable_cpu_mem_arena and rec_options.intra_op_num_threads == 1
+    assert len(emptied) == 1
+    two_engine.read(np.full((120, 200), 255, dtype=np.uint8))
+    assert len(emptied) == 1  # nothing recognised on a blank image: nothing to empty
+
+
+def _resident_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def test_recognition_memory_is_kept_within_a_page_and_handed_back_after() -> None:
+    # A long line's run leaves its blocks in onnxruntime's arena (reused by the page's next
+    # runs instead of faulting in fresh memory); emptying after the page gives them back.
+    from extractor.ingest.ocr import get_engine
+    from extractor.ingest.ocr.rapid_stages import release_freed_memory
+
+    staged = get_engine("rapidocr", threads=1)._load()  # type: ignore[attr-defined]
+    line = np.full((48, 4000, 3), 255, dtype=np.uint8)
+    line[10:38, ::40] = 0
+    staged.recogniser.recognize_txt([line])
+    release_freed_memory()
+    held = _resident_mb()
+    staged.after_recognition()
+    release_freed_memory()
+    assert held - _resident_mb() > 40  # ~90 MB measured
 
 
 def _first_scan() -> Path | None:

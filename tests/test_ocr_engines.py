@@ -20,6 +20,7 @@ import pytest
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult, OcrWord, get_engine
+from extractor.ingest.ocr.ort_sessions import RecognitionArena, detector_sleeping_when_idle
 from extractor.ingest.ocr.paddle import PaddleOcrEngine
 from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, rec_cost
 from extractor.ingest.ocr.rapidocr import (
@@ -206,6 +207,18 @@ def test_one_thread_recognises_widest_first_and_a_failure_surfaces() -> None:
         StagedRapidOcr(None, _FakeRecogniser(fail_on=600), threads=2, use_cls=False).recognise(
             _crops([300, 900, 40, 600, 80, 70])
         )
+
+
+def test_recognition_arena_leaves_other_backends_alone() -> None:
+    # A recogniser whose session is not onnxruntime's (another RapidOCR backend): kept, and emptying is a no-op.
+    session = types.SimpleNamespace(session=object())
+    recogniser = types.SimpleNamespace(_load_rec_model=lambda: types.SimpleNamespace(session=session))
+    arena = RecognitionArena(recogniser)
+    arena.empty()
+    assert arena.session is None
+    detector = types.SimpleNamespace(_load_det_model=lambda: types.SimpleNamespace(session=session))
+    before = session.session
+    assert detector_sleeping_when_idle(detector, 2) is detector and session.session is before
 
 
 def _quad(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:

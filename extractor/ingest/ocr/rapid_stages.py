@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -76,11 +77,21 @@ class _Schedule:
 class StagedRapidOcr:
     """Callable like `RapidOCR` on one BGR/grayscale image; returns a RapidOCROutput."""
 
-    def __init__(self, detector: Any, recogniser: Any, *, threads: int, use_cls: bool) -> None:
+    def __init__(
+        self,
+        detector: Any,
+        recogniser: Any,
+        *,
+        threads: int,
+        use_cls: bool,
+        after_recognition: Callable[[], None] | None = None,
+    ) -> None:
         self.detector = detector
         self.recogniser = recogniser
         self.threads = max(1, threads)
         self.use_cls = use_cls
+        self.after_recognition = after_recognition
+        """Called once a page's lines are recognised (to empty recognition's memory arena)."""
         self.stage_seconds: dict[str, float] = {}
         """Wall seconds per step, summed over the pages read (for benchmarks)."""
 
@@ -106,6 +117,8 @@ class StagedRapidOcr:
             upright, cls_res = self.recogniser.cls_and_rotate(crops)
             clock = self._tick("classify", clock)
         rec_res = self.recognise(upright)
+        if self.after_recognition is not None:
+            self.after_recognition()
         clock = self._tick("recognise", clock)
         output = det.build_final_output(original, det_res, cls_res, rec_res, crops, record)
         self._tick("word boxes", clock)

@@ -19,6 +19,7 @@ import numpy as np
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
+from extractor.ingest.ocr.ort_sessions import RecognitionArena, detector_sleeping_when_idle
 from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, tune_malloc_for_threads
 
 # The files of the rapidocr 3.x wheel's default configuration (PP-OCRv6 small det/rec,
@@ -166,11 +167,17 @@ class RapidOcrEngine:
             try:
                 # Two instances, each loading only the model it runs: detection with all
                 # of the page's threads, recognition with one per run (runs in parallel).
+                # (ort_sessions.py: detection's idle threads sleep; recognition reuses its
+                # memory within a page and hands it back after.)
+                recogniser = RapidOCR(params=self._params(1))
                 self._engine = StagedRapidOcr(
-                    RapidOCR(params=self._params(self.page_threads)),
-                    RapidOCR(params=self._params(1)),
+                    detector_sleeping_when_idle(
+                        RapidOCR(params=self._params(self.page_threads)), self.page_threads
+                    ),
+                    recogniser,
                     threads=self.page_threads,
                     use_cls=self.use_cls,
+                    after_recognition=RecognitionArena(recogniser).empty,
                 )
             except Exception as exc:  # config and onnxruntime errors come in many types
                 raise EngineError(f"rapidocr: could not initialise ({exc})") from exc
