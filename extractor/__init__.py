@@ -1,7 +1,12 @@
 """Chinese government fiscal reports (部门决算, 绩效自评) → verified, structured data."""
 
-from extractor.api import ExtractOptions, extract
-from extractor.core.errors import ConfigError, EngineError, ExtractorError, InputError, SchemaError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.api import ExtractOptions, extract
+    from extractor.core.errors import ConfigError, EngineError, ExtractorError, InputError, SchemaError
 
 __all__ = [
     "ConfigError",
@@ -12,3 +17,17 @@ __all__ = [
     "SchemaError",
     "extract",
 ]
+
+_HOME = {"ExtractOptions": "extractor.api", "extract": "extractor.api"}
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so that `import extractor.<module>` (the command line, a worker's
+    # fork server) does not pay for the pipeline's models before it needs them.
+    if name not in __all__:
+        raise AttributeError(f"module 'extractor' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_HOME.get(name, "extractor.core.errors")), name)
+    globals()[name] = value
+    return value

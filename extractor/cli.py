@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     raw = list(sys.argv[1:] if argv is None else argv)
     if _local_batch(raw):
-        from extractor.batch.pool import start_fork_server
+        from extractor.batch.forkserver import start_fork_server
 
         start_fork_server()  # its imports overlap ours (bulk start-up, issue 13)
     parser = build_parser()

@@ -10,7 +10,6 @@ Workers ignore Ctrl-C; the parent stops them (see runner.py).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import time
@@ -20,30 +19,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from extractor.batch.forkserver import context
 from extractor.batch.work import FileOutcome, FileTask, process_file
-
-_PRELOAD = [
-    "extractor.batch.work",
-    "extractor.api",
-    "extractor.ingest.pdf",
-    "extractor.ingest.text",
-    "extractor.layout.blocks",
-    "extractor.extract.rules.dispatch",
-    "extractor.check",
-]
-"""Imported once by the fork server (never an OCR engine: onnxruntime's threads must not be forked)."""
-
-
-def start_fork_server() -> None:
-    """Start the fork server now: it imports the pipeline on one core while this process goes on
-    with its own start-up (parsing arguments, walking folders, hashing inputs) on the other,
-    instead of the first worker waiting for those imports. Idempotent; never blocks on them."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-
 
 OnStart = Callable[[FileTask], None]
 OnDone = Callable[[FileTask, FileOutcome], None]
@@ -84,8 +61,7 @@ class LocalPool:
         # A fork server imports the pipeline once and forks each worker from it: workers (and
         # the fresh one after a timeout) start in milliseconds, without the parent's state or
         # threads, and no worker repeats the second of imports on a shared CPU.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
+        ctx = context()
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_worker_main, args=(child, self.ocr_threads), daemon=True)
         process.start()
