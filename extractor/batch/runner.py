@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from extractor.api import ExtractOptions
 from extractor.batch.journal import Done, Journal, load_done
 from extractor.batch.naming import BatchInput, display
+from extractor.batch.order import work_estimate
 from extractor.batch.progress import Reporter
 from extractor.batch.store import sweep_parts, write_atomic
 from extractor.batch.work import FileOutcome, FileTask, Format, limits_key, options_key, versions
@@ -88,9 +89,8 @@ class Batch:
         hashes: dict[str, str | None] = {}
 
         def tasks() -> Iterator[FileTask]:
-            # Largest files first: the pool then ends with small files on every worker, not one
-            # long file on one worker while the others idle (longest-processing-time-first).
-            for item in sorted(inputs, key=_size, reverse=True):
+            # The most work first (see order.py).
+            for item in sorted(inputs, key=lambda item: work_estimate(item.path), reverse=True):
                 path = os.fspath(item.path)
                 hashes[path] = _sha256(item.path)
                 if self._up_to_date(item, hashes[path], done, result):
@@ -222,13 +222,6 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 def _counts(result: BatchResult) -> dict[str, int]:
     return {"ok": result.ok, "skipped": result.skipped, "failed": result.failed, "pages": result.pages}
-
-
-def _size(item: BatchInput) -> int:
-    try:
-        return item.path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _sha256(path: Path) -> str | None:
