@@ -1,12 +1,13 @@
-"""A part printed after 其中 within its whole, read from laid-out tables: a budget's
-绩效目标填报表 (a form the extraction does not model) and an ordinary two-line table."""
+"""Checks read from laid-out tables the extraction does not model: a part printed after 其中
+within its whole (a budget's 绩效目标填报表, an ordinary two-line table), and the narrative's
+number and total of 绩效目标 projects against the forms it prints."""
 
 from __future__ import annotations
 
 import pytest
 
 from extractor.check import run_checks
-from extractor.core.types import Cell, LayoutDocument, Page, Table, TableBlock
+from extractor.core.types import Cell, LayoutDocument, Page, SourceSpan, Table, TableBlock
 from extractor.schemas import Budget, Finding
 
 
@@ -68,3 +69,44 @@ def test_each_column_against_the_same_column_of_the_whole() -> None:
         ],  # a second part: compared with the whole too, not its sibling
     ]
     assert [(f.actual, f.expected) for f in _failed(rows)] == [("105", "≤ 100")]
+
+
+# --- the narrative's 绩效目标 projects against the forms it prints --------------------------------
+
+
+def _forms_run(totals: list[str], sentence: str) -> list[Finding]:
+    rows = []
+    for total in totals:
+        rows += [
+            ["项目名称", "某项目", "", "", ""],
+            ["项目资金（元）", "项目资金总额", total, "年度资金申请总额", total],
+        ]
+    report = Budget(department="滨江街道办事处", fiscal_year=2023)
+    paragraphs = [SourceSpan(page=1, text=sentence)]
+    return [
+        f for f in run_checks([report], [paragraphs], layout=_table(rows)) if f.check == "budget.goal_forms"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("本部门编报绩效目标的项目2个，涉及项目预算资金1000.00万元。", "pass"),
+        ("本部门编报绩效目标的项目2个，涉及项目预算资金976.80万元。", "fail"),
+        ("本部门编报绩效目标的项目3个，涉及项目预算资金1000.00万元。", "fail"),
+        ("2018年本部门共2个项目实行绩效目标管理，涉及财政性资金合计1000万元。", "pass"),
+    ],
+)
+def test_the_stated_projects_against_the_printed_forms(sentence: str, status: str) -> None:
+    (finding,) = _forms_run(["4,100,000.00", "5,900,000.00"], sentence)
+    assert finding.status == status and finding.expected == "2 / 1000"
+
+
+def test_no_printed_form_no_judgement() -> None:
+    # the forms published in another file: a table without them
+    report = Budget(department="滨江街道办事处", fiscal_year=2023)
+    paragraphs = [SourceSpan(page=1, text="本部门编报绩效目标的项目2个，涉及项目预算资金1000.00万元。")]
+    layout = _table([["项目", "金额"], ["合计", "1,000.00"]])
+    assert [
+        f for f in run_checks([report], [paragraphs], layout=layout) if f.check == "budget.goal_forms"
+    ] == []

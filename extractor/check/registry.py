@@ -12,6 +12,7 @@ from extractor.check import (  # noqa: F401 - registers the checks
     contents,
     cross,
     forms,
+    goal_forms,
     narrative_tables,
     prose,
     prose_change,

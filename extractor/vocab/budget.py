@@ -301,3 +301,13 @@ SHARE_LIST_INTRO = rf"{NUM}\s*万元[，,。]?\s*其中\s*[:：]\s*$"
 SHARE_LIST_ITEM = rf"^[^。；\d]{{0,30}}?(?P<claim>{NUM}\s*万元[，,]\s*占\s*{NUM}\s*[%％])"
 """`单位预留机动经费2,388.04万元，占10.87%；` — one listed share (no other amount before it);
 the claim itself in group `claim`."""
+
+# --- 项目绩效目标 forms -----------------------------------------------------------------------
+
+GOAL_FORMS_CLAIM = (
+    r"编报绩效目标的项目(?:共)?\s*(\d+)\s*个[，,]\s*涉及项目预算资金\s*" + NUM + r"\s*万元"
+    r"|(?:共)?\s*(\d+)\s*个项目实行绩效目标管理[，,]\s*涉及财政性资金(?:合计)?\s*" + NUM + r"\s*万元"
+)
+"""The narrative's count and total of the projects with a 绩效目标 form (Shanghai and Jiangsu wording)."""
+GOAL_FORM_TOTAL_LABELS = ("项目资金总额",)
+"""The label of a 绩效目标填报表's total funds, the amount printed right of it."""
