@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.core.types import BBox, Block, Cell, Heading, Paragraph, SourceSpan, Table, TableBlock, union
+from extractor.vocab.llm_labels import CODE_COLUMN_WORDS
 
 _DROP = re.compile(r"[\s|]")
 
@@ -143,7 +144,7 @@ class Chunk:
         return self._index[at], self._index[at + len(needle) - 1] + 1
 
     def label_context(
-        self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False
+        self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False, amount: bool = False
     ) -> list[tuple[str, str]]:
         """What says what the value in `quote` is (`holds(text)`: the value is in `text`), for each
         place in the quote that prints it: (the labels of the value itself; what labels it more
@@ -154,7 +155,8 @@ class Chunk:
         其中：财政拨款收入1467.16万元 is labelled by its own words, not by the 收入合计 earlier in
         the sentence); loosely, the clauses that set its subject. A cell that holds prose is
         read like prose. `whole_row`: every cell of the row labels it (an indicator's weight:
-        its name).
+        its name). `amount`: a cell under a code column's header (科目编码) holds a code, never
+        an amount, and labels none.
         """
         where = self._where(quote)
         if where is not None:
@@ -165,7 +167,10 @@ class Chunk:
                     for c, (s, e) in enumerate(row):
                         cell = table.cells[r][c]
                         if s < end and e > start and e > s and holds(cell):
-                            labels = [*table.header(r, c), *table.row_label(r, c)]
+                            above = table.header(r, c)
+                            if amount and any(w in h for h in above for w in CODE_COLUMN_WORDS):
+                                continue
+                            labels = [*above, *table.row_label(r, c)]
                             labels += list(table.cells[r]) if whole_row else []
                             inside = _clauses(cell, holds) or [("", "")]
                             places += [

@@ -233,3 +233,20 @@ def test_a_lists_numbering_and_a_year_are_not_values() -> None:
     assert "does not occur in its quote" in str(grounded("2", "（2）支出合计：5万元"))
     assert "does not occur in its quote" in str(grounded("3", "3、其他"))
     assert grounded("5", "（2）支出合计：5万元") is None
+
+
+def test_a_code_is_never_an_amount() -> None:
+    # a blank template's 基本支出决算表: the title names the field, the code column prints 30224
+    chunk = _table_chunk(
+        "一般公共预算财政拨款基本支出决算表",
+        [
+            ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+            ["30101", "基本工资", "", "30224", "被装购置费", ""],
+            ["", "人员经费合计", "872.14", "", "公用经费合计", "97.99"],
+        ],
+    )
+    coded = leaf_problem(_figure("basic_expenditure", "30224", "| 30224 | 被装购置费 |"), chunk)
+    assert coded and "not printed under a label of this field" in coded
+    # the amounts of the same table are still read
+    quote = "|  | 人员经费合计 | 872.14 |  | 公用经费合计 | 97.99 |"
+    assert leaf_problem(_figure("personnel_expenses", "872.14", quote), chunk) is None

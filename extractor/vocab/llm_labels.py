@@ -104,3 +104,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """An indicator's weight and score are told apart by their column's header (in its row: its name).
 Target and actual are not: their columns hold text, so a header cannot be told from a value above."""
+
+CODE_COLUMN_WORDS = ("编码", "代码")
+"""A column whose header says it prints codes (科目编码, 功能科目代码): its cells are codes
+(30224 被装购置费), never an amount for a field."""

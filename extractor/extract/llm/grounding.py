@@ -146,7 +146,9 @@ def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
     if not leaf.labels:
         return None
     whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
-    places = chunk.label_context(leaf.quote, _holds(leaf, yuan), whole_row=whole_row)
+    places = chunk.label_context(
+        leaf.quote, _holds(leaf, yuan), whole_row=whole_row, amount=leaf.kind == "number"
+    )
     missing: tuple[str, ...] = ()
     for own_text, loose_text in places:
         own, loose = normalise(own_text), normalise(loose_text)
