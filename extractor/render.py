@@ -144,7 +144,13 @@ class Chunk:
         return self._index[at], self._index[at + len(needle) - 1] + 1
 
     def label_context(
-        self, quote: str, holds: Callable[[str], bool], *, whole_row: bool = False, amount: bool = False
+        self,
+        quote: str,
+        holds: Callable[[str], bool],
+        *,
+        whole_row: bool = False,
+        amount: bool = False,
+        narrower: Callable[[list[str]], bool] | None = None,
     ) -> list[tuple[str, str]]:
         """What says what the value in `quote` is (`holds(text)`: the value is in `text`), for each
         place in the quote that prints it: (the labels of the value itself; what labels it more
@@ -156,7 +162,8 @@ class Chunk:
         the sentence); loosely, the clauses that set its subject. A cell that holds prose is
         read like prose. `whole_row`: every cell of the row labels it (an indicator's weight:
         its name). `amount`: a cell under a code column's header (科目编码) holds a code, never
-        an amount, and labels none.
+        an amount, and labels none. `narrower(headers)`, given the cell's headers nearest first:
+        the cell belongs to a narrower field than the one asked for, and labels none.
         """
         where = self._where(quote)
         if where is not None:
@@ -169,6 +176,8 @@ class Chunk:
                         if s < end and e > start and e > s and holds(cell):
                             above = table.header(r, c)
                             if amount and any(w in h for h in above for w in CODE_COLUMN_WORDS):
+                                continue
+                            if narrower is not None and narrower(above):
                                 continue
                             labels = [*above, *table.row_label(r, c)]
                             labels += list(table.cells[r]) if whole_row else []

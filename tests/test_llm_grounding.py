@@ -250,3 +250,27 @@ def test_a_code_is_never_an_amount() -> None:
     # the amounts of the same table are still read
     quote = "|  | 人员经费合计 | 872.14 |  | 公用经费合计 | 97.99 |"
     assert leaf_problem(_figure("personnel_expenses", "872.14", quote), chunk) is None
+
+
+def test_a_cell_of_a_narrower_field_is_not_the_total() -> None:
+    # 公开09表: every cell sits under “三公”经费; the 出国 决算 cell is the 出国 figure
+    merged = [
+        (0, 0, 6, "财政拨款“三公”经费"),
+        (1, 0, 2, "合计"),
+        (1, 2, 2, "因公出国（境）费"),
+        (1, 4, 2, "公务接待费"),
+    ]
+    cells = [Cell(row=r, col=c, col_span=span, text=text, page=1) for r, c, span, text in merged]
+    cells += [Cell(row=2, col=c, text="预算数" if c % 2 == 0 else "决算数", page=1) for c in range(6)]
+    values = ["2.85", "0.39", "0.00", "0.01", "2.85", "0.38"]
+    cells += [Cell(row=3, col=c, text=v, page=1) for c, v in enumerate(values)]
+    table = Table(n_rows=4, n_cols=6, cells=tuple(cells), pages=(1,))
+    title = "财政拨款“三公”经费支出决算表"
+    heading = Heading(level=2, text=title, span=SourceSpan(page=1, bbox=None, text=title))
+    chunk = build_chunk([heading, TableBlock(table=table)])
+    quote = "| 2.85 | 0.39 | 0.00 | 0.01 | 2.85 | 0.38 |"
+    assert leaf_problem(_figure("three_public_actual", "0.39", quote), chunk) is None
+    assert leaf_problem(_figure("overseas_actual", "0.01", quote), chunk) is None
+    assert leaf_problem(_figure("reception_actual", "0.38", quote), chunk) is None
+    swapped = leaf_problem(_figure("three_public_actual", "0.01", quote), chunk)
+    assert swapped and "not printed under a label of this field" in swapped

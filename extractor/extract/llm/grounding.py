@@ -147,7 +147,11 @@ def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
         return None
     whole_row = "]." in leaf.path  # an indicator's weight or score: its row names it
     places = chunk.label_context(
-        leaf.quote, _holds(leaf, yuan), whole_row=whole_row, amount=leaf.kind == "number"
+        leaf.quote,
+        _holds(leaf, yuan),
+        whole_row=whole_row,
+        amount=leaf.kind == "number",
+        narrower=lambda headers: _narrower(leaf, headers),
     )
     missing: tuple[str, ...] = ()
     for own_text, loose_text in places:
@@ -172,6 +176,19 @@ def label_problem(leaf: Leaf, chunk: Chunk, yuan: bool) -> str | None:
         f"(expected {' / '.join(missing)} in its row, its column's header or its sentence); "
         "quote the row or sentence that states this field"
     )
+
+
+def _narrower(leaf: Leaf, headers: list[str]) -> bool:
+    """The header nearest the cell that names a field names another one and not this field: the
+    `因公出国（境）费 / 决算数` cell under `“三公”经费` is the 出国 figure, not the 三公 total."""
+    own = [normalise(word) for word in leaf.labels[0]] if leaf.labels else []
+    rivals = [normalise(word) for word in leaf.rivals if normalise(word) not in own]
+    for header in (normalise(h) for h in headers):
+        if any(word in header for word in own):
+            return False
+        if any(word in header for word in rivals):
+            return True
+    return False
 
 
 def _date_in_quote(value: str, quote: str) -> bool:
