@@ -65,7 +65,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
             if endpoint:
                 from extractor.eval.endpoint_eval import run_endpoint_eval
 
-                results = run_endpoint_eval(samples, args.backend, endpoint, args.out)
+                results = run_endpoint_eval(samples, args.backend, endpoint, args.out, args.seed)
             else:
                 results = run_eval(samples, _pipeline(args.backend))
             for r in results:

@@ -135,8 +135,9 @@ class EndpointPipeline:
         reader: ReaderName,
         run: Callable[[Path, ExtractOptions], ExtractionRun],
         options: ExtractOptions,
+        seed: int = 12,
     ) -> None:
-        self.reader = Reader(reader)
+        self.reader = Reader(reader, seed=seed)
         self.server = ReaderServer(self.reader).__enter__()
         self.run = run
         self.config = LlmConfig(base_url=self.server.base_url, model=f"{reader}-reader", cache_dir=None)
@@ -228,11 +229,12 @@ class EndpointPipeline:
                     "right_values_lost": t.lost_values[:100],
                 }
             )
-        return {"endpoint": self.reader.name, "rows": rows}
+        return {"endpoint": self.reader.name, "seed": self.reader.seed, "rows": rows}
 
     def render(self) -> str:
         data = self.summary()
-        out = [f"LLM path against the {data['endpoint']} reader (127.0.0.1):"]
+        seed = f", seed {data['seed']}" if data["endpoint"] == "noisy" else ""
+        out = [f"LLM path against the {data['endpoint']} reader (127.0.0.1{seed}):"]
         out.append(f"{'corpus':8} {'kind':20} {'ceiling':>16} {'wrong stopped':>20} {'right lost':>16}")
         for r in data["rows"]:
             ceiling = f"{r['ceiling']} ({r['reached']}/{r['printed']})"
@@ -247,14 +249,16 @@ class EndpointPipeline:
         return path
 
 
-def run_endpoint_eval(samples: list[Sample], backend: str, reader: str, out: Path) -> list[SampleResult]:
-    """`extractor eval --backend llm --endpoint perfect|noisy`: the harness's results, and the
-    endpoint's table printed and written to `out/endpoint_<reader>.json`."""
+def run_endpoint_eval(
+    samples: list[Sample], backend: str, reader: str, out: Path, seed: int = 12
+) -> list[SampleResult]:
+    """`extractor eval --backend llm --endpoint perfect|noisy [--seed N]`: the harness's results,
+    and the endpoint's table printed and written to `out/endpoint_<reader>.json`."""
     from extractor.api import run
 
     if backend != "llm" or reader not in READERS:
         raise ConfigError("--endpoint perfect|noisy measures the LLM path: use it with --backend llm")
-    pipeline = EndpointPipeline(reader, run, ExtractOptions())
+    pipeline = EndpointPipeline(reader, run, ExtractOptions(), seed=seed)
     try:
         results = run_eval(samples, pipeline)
     finally:

@@ -34,6 +34,12 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="with --backend llm: a reader on 127.0.0.1 that knows the gold (ceiling; wrong values stopped)",
     )
     p.add_argument(
+        "--seed",
+        type=int,
+        default=12,
+        help="with --endpoint noisy: the seed of the reader's mistakes (default 12; others draw other mistakes)",
+    )
+    p.add_argument(
         "--variant", choices=["pdf", "scan"], action="append", help="repeatable; default: every variant"
     )
     p.add_argument("--only", action="append", help="only samples whose name starts with this (repeatable)")

@@ -80,9 +80,9 @@ def test_a_header_row_with_a_year_is_read_as_the_header() -> None:
     assert find_line("0", lines, ("机关运行经费", "预算")) == ("0", lines[3])
 
 
-def _eval(tmp_path: Path, endpoint: str) -> dict[str, Any]:
-    out = tmp_path / endpoint
-    argv = ["eval", "--backend", "llm", "--endpoint", endpoint, "--variant", "pdf", "--only", SAMPLE]
+def _eval(tmp_path: Path, endpoint: str, *extra: str) -> dict[str, Any]:
+    out = tmp_path / "-".join([endpoint, *extra])
+    argv = ["eval", "--backend", "llm", "--endpoint", endpoint, "--variant", "pdf", "--only", SAMPLE, *extra]
     assert main([*argv, "--samples", str(ROOT / "samples"), "--out", str(out)]) == 0
     return json.loads((out / f"endpoint_{endpoint}.json").read_text(encoding="utf-8"))
 
@@ -99,6 +99,14 @@ def test_eval_with_the_noisy_reader_stops_the_wrong_values(tmp_path: Path) -> No
     assert row["wrong_sent"] > 5
     assert row["wrong_stopped"] == "1.0000", row["let_through"]
     assert set(row["noise"]) >= {"digit", "unit"}
+
+
+def test_the_noisy_readers_seed_draws_other_mistakes(tmp_path: Path) -> None:
+    default, other = _eval(tmp_path, "noisy"), _eval(tmp_path, "noisy", "--seed", "3")
+    assert (default["seed"], other["seed"]) == (12, 3)
+    (a,), (b,) = default["rows"], other["rows"]
+    assert (a["noise"], a["wrong_sent"]) != (b["noise"], b["wrong_sent"])
+    assert float(b["wrong_stopped"]) >= 0.99, b["let_through"]
 
 
 def test_a_non_editable_install_extracts_with_the_model(tmp_path: Path) -> None:
