@@ -10,10 +10,10 @@ reproduces `extract`'s findings exactly. Without it the checks that read the sou
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from extractor.batch.store import write_atomic
 from extractor.check import run_checks, summary_line
 from extractor.check.policy import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FAIL_ON_HELP, exit_status
 from extractor.check.registry import needs_source
@@ -104,16 +104,8 @@ def run_check_command(args: argparse.Namespace) -> int:
                 if f.status != "pass":
                     print(f"  [{f.status} {f.severity}] report {f.report} {f.check}: {f.message}")
         if args.write:
-            _replace(path, dump_result(doc.model_copy(update={"findings": findings})))
+            # Atomically (the bulk runner's writer): an interrupted --write leaves the old result whole.
+            write_atomic(
+                path.parent, (path.name,), dump_result(doc.model_copy(update={"findings": findings})).encode()
+            )
     return exit_status(every, args.fail_on, broken_inputs=broken)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: an interrupted --write leaves the old result
-    whole, never half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -98,10 +98,10 @@ def test_an_interrupted_write_leaves_the_old_result_whole(
 ) -> None:
     before = extracted.read_bytes()
 
-    def interrupted(src: object, dst: object) -> None:
+    def interrupted(src: object, dst: object, **dir_fds: object) -> None:
         raise KeyboardInterrupt  # between writing the new text and putting it in place
 
-    monkeypatch.setattr("extractor.check_cli.os.replace", interrupted)
+    monkeypatch.setattr("extractor.batch.store.os.replace", interrupted)
     assert main(["check", "--fail-on", "never", "--write", str(extracted)]) == 130
     assert extracted.read_bytes() == before
-    assert sorted(p.name for p in extracted.parent.iterdir() if p.name.endswith(".tmp")) == []
+    assert sorted(p.name for p in extracted.parent.iterdir() if p.name.startswith(".")) == []
