@@ -12,12 +12,12 @@ from decimal import Decimal
 from extractor.check.base import Context, check, fmt
 from extractor.check.budget import unit_of_last_digit
 from extractor.check.text import dec, evidence, squeeze
+from extractor.check.within import cell_amount, distinct_cells
 from extractor.core.types import Cell
 from extractor.schemas import Evidence, Finding
 from extractor.vocab import budget as vocab
 
 _CLAIM = re.compile(vocab.GOAL_FORMS_CLAIM)
-_AMOUNT = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _YUAN = Decimal(10000)
 
 
@@ -28,19 +28,19 @@ def _form_totals(ctx: Context) -> list[tuple[Cell, Decimal]]:
         if block.table is None:
             continue
         for row in block.table.grid():
-            cells = [c for n, c in enumerate(row) if c is not None and c not in row[:n]]
+            cells = [cell for _, cell in distinct_cells(row)]
             texts = [squeeze(c.text) for c in cells]
             for i, text in enumerate(texts):
                 if text not in vocab.GOAL_FORM_TOTAL_LABELS or i + 1 >= len(texts):
                     continue
-                if not _AMOUNT.match(texts[i + 1]):
+                value = cell_amount(cells[i + 1])
+                if value is None or value < 0:
                     continue
                 unit = next(
                     (u for t in texts for u in ("万元", "元") if f"（{u}）" in t or f"({u})" in t), None
                 )
                 if unit is None:
                     continue
-                value = dec(texts[i + 1])
                 out.append((cells[i + 1], value / _YUAN if unit == "元" else value))
     return out
 

@@ -24,21 +24,30 @@ _PART = re.compile(PART_MARK)
 Grid = list[list[Cell | None]]
 
 
-def _amount(cell: Cell | None) -> Decimal | None:
+def cell_amount(cell: Cell | None) -> Decimal | None:
+    """The amount a cell prints on its own (`10,903,043.00`), None for a label or a blank."""
     text = squeeze(cell.text) if cell else ""
     return dec(text) if _AMOUNT.match(text) else None
+
+
+def distinct_cells(row: list[Cell | None]) -> list[tuple[int, Cell]]:
+    """(column, cell) of a grid row's printed cells, a merged cell once (at its first column)."""
+    out: list[tuple[int, Cell]] = []
+    seen: set[int] = set()
+    for c, cell in enumerate(row):
+        if cell is not None and id(cell) not in seen:
+            seen.add(id(cell))
+            out.append((c, cell))
+    return out
 
 
 def _values_right_of(row: list[Cell | None], col: int) -> dict[int, Cell]:
     """The amount cells right of a label, up to the next label (a form pairs label and value)."""
     out: dict[int, Cell] = {}
-    seen: set[int] = set()
-    for c in range(col + 1, len(row)):
-        cell = row[c]
-        if cell is None or id(cell) in seen or not cell.text.strip():
+    for c, cell in distinct_cells(row):
+        if c <= col or not cell.text.strip():
             continue
-        seen.add(id(cell))
-        if _amount(cell) is None:
+        if cell_amount(cell) is None:
             break
         out[c] = cell
     return out
@@ -50,7 +59,7 @@ def _whole_above(grid: Grid, r: int, col: int) -> tuple[Cell, dict[int, Cell]] |
         label = grid[above][col] if col < len(grid[above]) else None
         if label is None or not label.text.strip() or label.row != above:
             continue
-        if _PART.match(squeeze(label.text)) or _amount(label) is not None:
+        if _PART.match(squeeze(label.text)) or cell_amount(label) is not None:
             return None
         values = _values_right_of(grid[above], col)
         return (label, values) if values else None
@@ -80,7 +89,7 @@ def part_within_whole(ctx: Context) -> Iterator[Finding]:
                     continue
                 whole_label, whole_values = whole
                 for c, cell in _values_right_of(row, col).items():
-                    part, total = _amount(cell), _amount(whole_values.get(c))
+                    part, total = cell_amount(cell), cell_amount(whole_values.get(c))
                     if part is None or total is None or part <= total:
                         continue
                     f = ctx.finding(
