@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 
 from extractor.check.base import Context, check, fmt, half_unit
 from extractor.check.contents import contents_pages
 from extractor.check.text import squeeze
 from extractor.schemas import Evidence, FinalAccount, Finding, ProjectSelfEval
+from extractor.schemas.final_account import TableBase
 from extractor.vocab.common import EMPTY_TABLE_CLAIM
 from extractor.vocab.final_account import STANDARD_TABLES, TABLE_NUMBER, TITLE_END
 from extractor.vocab.final_account_checks import STANDARD_TITLES
@@ -93,12 +95,7 @@ def empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
     for ti, table in enumerate(getattr(ctx.report, "tables", [])):
         if not table.empty_note:
             continue
-        amounts = [
-            (ri, column, value)
-            for ri, row in enumerate(table.rows)
-            for column, value in row.values.items()
-            if value
-        ]
+        amounts = _amounts(table)
         if amounts:
             ri, column, value = amounts[0]
             yield ctx.finding(
@@ -114,6 +111,16 @@ def empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
 
 
 _EMPTY_CLAIM = re.compile(EMPTY_TABLE_CLAIM)
+
+
+def _amounts(table: TableBase) -> list[tuple[int, str, Decimal]]:
+    """(row, column, value) of every non-zero amount the table prints."""
+    return [
+        (ri, column, value)
+        for ri, row in enumerate(table.rows)
+        for column, value in row.values.items()
+        if value
+    ]
 
 
 @check(
@@ -133,15 +140,15 @@ def printed_empty_note_with_amounts(ctx: Context) -> Iterator[Finding]:
     tables = getattr(ctx.report, "tables", [])
     grids = Counter(block.span.page for block in source.blocks if block.kind == "table")
     noted = {page for table in tables if table.empty_note for page in table.pages}
+    # The claims, once: on a page with one table, that no empty table claims.
+    claims = [
+        line
+        for line in source.lines
+        if grids[line.page] <= 1 and line.page not in noted and _EMPTY_CLAIM.search(squeeze(line.text))
+    ]
     for ti, table in enumerate(tables):
-        amounts = [(ri, c, v) for ri, row in enumerate(table.rows) for c, v in row.values.items() if v]
-        if not amounts:
-            continue
-        for line in source.lines:
-            if line.page not in table.pages or grids[line.page] > 1 or line.page in noted:
-                continue
-            if not _EMPTY_CLAIM.search(squeeze(line.text)):
-                continue
+        amounts = _amounts(table)
+        for line in (line for line in claims if amounts and line.page in table.pages):
             ri, column, value = amounts[0]
             f = ctx.finding(
                 "complete.empty_note_printed",
