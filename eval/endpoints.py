@@ -26,9 +26,9 @@ import random
 import re
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
+from extractor.eval.json_server import Answer, JsonServer
 from extractor.eval.normalize import normalize_text, values_equal
 from extractor.eval.reading import asked_fields, get, perfect_answer, quoted_values, request_schema, spoil
 
@@ -209,53 +209,18 @@ def completion(body: dict[str, Any], payload: dict[str, Any], number: int) -> di
     }
 
 
-class ReaderServer:
+class ReaderServer(JsonServer):
     """`with ReaderServer(Reader("perfect")) as server:` … `server.base_url` for the client."""
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.calls = 0
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(poll_seconds=0.05)
 
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def __enter__(self) -> ReaderServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                return
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.rstrip("/") != "/v1/chat/completions":
-                    status, payload = 404, {"error": {"message": f"no route {self.path}"}}
-                else:
-                    with server._lock:
-                        server.calls += 1
-                        number = server.calls
-                    status, payload = 200, completion(body, server.reader.answer(body), number)
-                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+    def respond(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> Answer:
+        if path.rstrip("/") != "/v1/chat/completions":
+            return 404, {"error": {"message": f"no route {path}"}}, {}
+        with self._lock:
+            self.calls += 1
+            number = self.calls
+        return 200, completion(body, self.reader.answer(body), number), {}

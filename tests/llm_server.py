@@ -12,12 +12,12 @@ Loopback only; nothing here touches the network.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
+
+from extractor.eval.json_server import Answer, JsonServer
 
 Format = Literal["auto", "tools", "json_schema", "md_json", "text"]
 
@@ -77,7 +77,7 @@ def request_format(body: dict[str, Any]) -> Format:
     return "md_json"
 
 
-class ChatServer:
+class ChatServer(JsonServer):
     """`with ChatServer() as server: server.script("Name", Reply({...}))`; `server.base_url` for the client."""
 
     def __init__(self, responder: Responder | None = None, model: str = "test-model") -> None:
@@ -86,15 +86,7 @@ class ChatServer:
         self._default: list[Item] = []
         self.responder = responder
         self.model = model
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        super().__init__(poll_seconds=0.02)
 
     def script(self, name: str | None, *items: Item) -> None:
         """Queue answers for requests asking for response model `name` (None: any request)."""
@@ -103,15 +95,6 @@ class ChatServer:
 
     def bodies(self) -> list[dict[str, Any]]:
         return [r["body"] for r in self.requests]
-
-    def __enter__(self) -> ChatServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     def _next(self, body: dict[str, Any]) -> Item:
         with self._lock:
@@ -154,44 +137,16 @@ class ChatServer:
             },
         }
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                return
-
-            def _send(
-                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
-            ) -> None:
-                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    for key, value in (headers or {}).items():
-                        self.send_header(key, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
-                    pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                with server._lock:
-                    server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if self.path.rstrip("/") != "/v1/chat/completions":
-                    self._send(404, {"error": {"message": f"no route {self.path}"}})
-                    return
-                item = server._next(body)
-                if isinstance(item, Sleep):
-                    time.sleep(item.seconds)
-                    item = item.then
-                if isinstance(item, Fail):
-                    error = {"error": {"message": item.message, "type": "scripted", "code": item.status}}
-                    self._send(item.status, error, item.headers)
-                    return
-                self._send(200, server._completion(body, item))
-
-        return Handler
+    def respond(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> Answer:
+        with self._lock:
+            self.requests.append({"path": path, "headers": headers, "body": body})
+        if path.rstrip("/") != "/v1/chat/completions":
+            return 404, {"error": {"message": f"no route {path}"}}, {}
+        item = self._next(body)
+        if isinstance(item, Sleep):
+            time.sleep(item.seconds)
+            item = item.then
+        if isinstance(item, Fail):
+            error = {"error": {"message": item.message, "type": "scripted", "code": item.status}}
+            return item.status, error, item.headers or {}
+        return 200, self._completion(body, item), {}
