@@ -27,6 +27,7 @@ from typing import Any
 
 from extractor.api import ExtractionRun, ExtractOptions, layout_file
 from extractor.core.errors import ConfigError
+from extractor.core.paths import get_path
 from extractor.eval.dataset import Sample, load_gold
 from extractor.eval.endpoints import READERS, Reader, ReaderName, ReaderServer, Sent
 from extractor.eval.harness import PipelineRun, SampleResult, run_eval
@@ -57,19 +58,12 @@ class Tally:
         return "n/a" if whole == 0 else f"{Decimal(part) / Decimal(whole):.4f}"
 
 
-def _get(report: dict[str, Any], path: str) -> Any:
-    node: Any = report
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
 def _gold_values(report: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """(path, gold value, field) of every value the LLM's sections ask for (rows: per value)."""
     out: list[tuple[str, Any, str]] = []
     for section in sections_for(str(report.get("kind"))):
         for spec in section.fields:
-            gold = _get(report, spec.path)
+            gold = get_path(report, spec.path)
             if gold is None or gold == [] or gold == "":
                 continue
             if spec.kind == "items":
@@ -96,7 +90,7 @@ def holds(
     if sources.get(field_name) not in ("llm", "both"):
         return False
     if m is None:
-        got = _get(result, path)
+        got = get_path(result, path)
         return got is not None and values_equal(value, got)[0]
     rows = result.get(field_name) or []
     if m.group(3) is None:

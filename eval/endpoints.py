@@ -28,9 +28,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from extractor.core.paths import get_path
 from extractor.eval.json_server import Answer, JsonServer
 from extractor.eval.normalize import normalize_text, values_equal
-from extractor.eval.reading import asked_fields, get, perfect_answer, quoted_values, request_schema, spoil
+from extractor.eval.reading import asked_fields, perfect_answer, quoted_values, request_schema, spoil
 
 ReaderName = Literal["perfect", "noisy"]
 READERS: tuple[ReaderName, ...] = ("perfect", "noisy")
@@ -140,7 +141,7 @@ class Reader:
             value = str(node.get("value", node.get("text")))
             row_name = None
             if "]." in path:
-                row = get(answer, path.split("[")[0])[int(path.split("[")[1].split("]")[0])]
+                row = get_path(answer, path.split("[")[0])[int(path.split("[")[1].split("]")[0])]
                 row_name = str((row.get("name") or {}).get("value")) if row.get("name") else None
             right = self._right(report or {}, path, value, row_name)
             sent.append(
@@ -166,7 +167,7 @@ class Reader:
         """Whether `value` is the gold value at `path` (a row's value: of the gold row of that name)."""
         m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", path)
         if m is None:
-            gold = get(report, path)
+            gold = get_path(report, path)
             return gold is not None and values_equal(gold, value)[0]
         rows = report.get(m.group(1)) or []
         key = m.group(3)

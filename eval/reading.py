@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from extractor.core.paths import get_path, set_path
 from extractor.eval.normalize import normalize_text
 from extractor.extract.llm.grounding import numbers_in
 
@@ -206,21 +207,6 @@ def find_line(gold: Any, lines: list[str], hints: tuple[str, ...], skip: int = 0
 # --- the readers ---------------------------------------------------------------------------------
 
 
-def get(report: dict[str, Any], path: str) -> Any:
-    node: Any = report
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
-def _set(answer: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = answer
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
 INDICATOR_KEYS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
 
 
@@ -236,18 +222,18 @@ def perfect_answer(
     skips = rejected or {}
     answer: dict[str, Any] = {}
     for field in asked:
-        gold = get(report, field.path)
+        gold = get_path(report, field.path)
         if field.shape == "quoted":
             found = None if gold is None else find_line(gold, lines, field.hints, skips.get(field.path, 0))
             if found:
-                _set(answer, field.path, {"value": found[0], "quote": found[1]})
+                set_path(answer, field.path, {"value": found[0], "quote": found[1]})
         elif field.shape == "items":
             items = []
             for item in gold or []:
                 hit = find_line(item, lines, ())
                 if hit:
                     items.append({"text": str(item), "quote": hit[1]})
-            _set(answer, field.path, items)
+            set_path(answer, field.path, items)
         else:
             rows: list[dict[str, Any]] = []
             for row in gold or []:
@@ -265,7 +251,7 @@ def perfect_answer(
                     if hit:
                         out[key] = {"value": hit[0], "quote": hit[1]}
                 rows.append(out)
-            _set(answer, field.path, rows)
+            set_path(answer, field.path, rows)
     return answer
 
 
@@ -337,11 +323,11 @@ def spoil(
         applied[path] = noise
     # invented: a number printed somewhere, with its line, for a scalar field the answer leaves empty
     for field in asked:
-        if field.shape != "quoted" or get(answer, field.path) is not None or rng.random() >= rate:
+        if field.shape != "quoted" or get_path(answer, field.path) is not None or rng.random() >= rate:
             continue
         line = rng.choice(lines) if lines else ""
         numbers = numbers_in(line)
         if numbers:
-            _set(answer, field.path, {"value": rng.choice(numbers), "quote": line})
+            set_path(answer, field.path, {"value": rng.choice(numbers), "quote": line})
             applied[field.path] = "invented"
     return applied

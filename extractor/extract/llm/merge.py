@@ -33,6 +33,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from extractor.check import run_checks
+from extractor.core.paths import get_path, set_path
 from extractor.core.types import LayoutDocument, SourceSpan
 from extractor.extract.draft import DraftReport
 from extractor.extract.llm.budget import TokenBudget, cost
@@ -77,23 +78,6 @@ class MergeResult:
     usage: Usage = field(default_factory=Usage)
 
 
-def _get(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == [] or value == ""
 
@@ -136,7 +120,7 @@ def _checker(report: Report, narrative: Sequence[SourceSpan], section: Section) 
         data = copy.deepcopy(base)
         for path, value in answer_values(section, answer).items():
             if not _empty(value):
-                _set(data, path, value)
+                set_path(data, path, value)
         try:
             candidate: Any = model.model_validate(data)
         except ValidationError as exc:
@@ -167,7 +151,7 @@ def _agrees_with(data: dict[str, Any]) -> Callable[[Leaf], bool]:
     def agrees(leaf: Leaf) -> bool:
         head, sep, rest = leaf.path.partition("[")
         if not sep:
-            return bool(_canon(_get(data, leaf.path)) == _canon(leaf.value))
+            return bool(_canon(get_path(data, leaf.path)) == _canon(leaf.value))
         key = rest.partition("]")[2].lstrip(".")
         rows = data.get(head) or []
         if not key:
@@ -185,7 +169,7 @@ def _agrees_with(data: dict[str, Any]) -> Callable[[Leaf], bool]:
 def _wanted(report: dict[str, Any], section: Section, mode: MergeMode) -> bool:
     if mode != "fill":
         return True
-    return any(_empty(_get(report, f.path)) for f in section.fields)
+    return any(_empty(get_path(report, f.path)) for f in section.fields)
 
 
 def _leaf_paths(data: dict[str, Any], prefix: str = "") -> list[str]:
@@ -219,7 +203,7 @@ class _ReportMerge:
         self.findings: list[Finding] = []
 
     def _take(self, path: str, value: Any, result: SectionResult, is_list: bool) -> None:
-        _set(self.data, path, value)
+        set_path(self.data, path, value)
         stale = [k for k in self.evidence if k == path or (is_list and k.startswith(path + "["))]
         for key in stale:
             del self.evidence[key]
@@ -263,7 +247,7 @@ class _ReportMerge:
         values = answer_values(result.section, result.answer)
         for spec in result.section.fields:
             path, is_list = spec.path, spec.kind in ("items", "indicators")
-            llm, rules = values.get(path), _get(self.data, path)
+            llm, rules = values.get(path), get_path(self.data, path)
             if _empty(llm):
                 continue
             same = _canon(llm) == _canon(rules)
@@ -284,10 +268,10 @@ class _ReportMerge:
     def build(self) -> Report:
         for path in _leaf_paths(self.data):
             self.sources.setdefault(path, "rules")
-        self.sources = {p: s for p, s in self.sources.items() if not _empty(_get(self.data, p))}
+        self.sources = {p: s for p, s in self.sources.items() if not _empty(get_path(self.data, p))}
         for path, reason in self.dropped.items():
             field = path.partition("[")[0]
-            if field not in self.sources and _empty(_get(self.data, field)):
+            if field not in self.sources and _empty(get_path(self.data, field)):
                 self.sources[path] = f"dropped: {reason}"
         data = {**self.data, "evidence": self.evidence, "sources": dict(sorted(self.sources.items()))}
         try:

@@ -29,6 +29,7 @@ from jinja2 import BaseLoader, FileSystemLoader, FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from extractor.core.errors import ConfigError
+from extractor.core.paths import get_path
 from extractor.extract.llm.client import ChatMessage
 from extractor.extract.llm.fields import INDICATOR_FIELDS
 from extractor.extract.llm.sections import Section
@@ -97,13 +98,6 @@ def templates_digest(prompts_dir: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _get(report: dict[str, Any], path: str) -> Any:
-    node: Any = report
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
 @functools.cache
 def _gold_reports(examples_dir: Path) -> tuple[tuple[str, str, str], ...]:
     """(file stem, kind, report JSON) of every gold report, in file order."""
@@ -121,7 +115,7 @@ def _gold_reports(examples_dir: Path) -> tuple[tuple[str, str, str], ...]:
 def _example_values(section: Section, report: dict[str, Any]) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     for spec in section.fields:
-        value = _get(report, spec.path)
+        value = get_path(report, spec.path)
         if value is None or value == []:
             continue
         if spec.kind == "items":

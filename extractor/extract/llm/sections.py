@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from extractor.core.paths import get_path, set_path
 from extractor.extract.llm.fields import INDICATOR_FIELDS, describe, indicator_column, labels_of, unit_of
 from extractor.schemas import (
     Budget,
@@ -252,13 +253,6 @@ class Leaf:
     """The first label words of the section's other fields (a table title is no label where they show)."""
 
 
-def _node(answer: dict[str, Any], path: str) -> Any:
-    node: Any = answer
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
 def _quoted(node: Any) -> tuple[str, str] | None:
     if isinstance(node, dict) and node.get("value") is not None:
         return str(node["value"]), str(node.get("quote") or "")
@@ -274,7 +268,7 @@ def leaves(section: Section, answer: dict[str, Any]) -> list[Leaf]:
     out: list[Leaf] = []
     rivals = _rivals(section)
     for spec in section.fields:
-        node = _node(answer, spec.path)
+        node = get_path(answer, spec.path)
         if node is None:
             continue
         if spec.kind == "items":
@@ -322,11 +316,7 @@ def assemble(section: Section, kept: list[Leaf]) -> dict[str, Any]:
     for leaf in kept:
         where = _row_key(leaf.path)
         if where is None:
-            node = answer
-            parts = leaf.path.split(".")
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = {"value": leaf.value, "quote": leaf.quote}
+            set_path(answer, leaf.path, {"value": leaf.value, "quote": leaf.quote})
             continue
         head, index, key = where
         row = rows.setdefault(head, {}).setdefault(index, {})
@@ -340,11 +330,7 @@ def assemble(section: Section, kept: list[Leaf]) -> dict[str, Any]:
         ordered = [rows[spec.path][i] for i in sorted(rows[spec.path])]
         if spec.kind == "indicators":
             ordered = [r for r in ordered if "name" in r]
-        node = answer
-        parts = spec.path.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = ordered
+        set_path(answer, spec.path, ordered)
     return answer
 
 
@@ -355,7 +341,7 @@ def answer_values(section: Section, answer: dict[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for spec in section.fields:
-        node = _node(answer, spec.path)
+        node = get_path(answer, spec.path)
         if spec.kind == "items":
             out[spec.path] = [item["text"] for item in node or []]
         elif spec.kind == "indicators":
