@@ -24,7 +24,8 @@ NOT_YET = {
         "TEMPLATE_shanghai_bmjs_2024_template",
         16,
         "1、教育支出",
-    ): "an illustrative example names a 项 the example tables lack",
+    ): "narrative.level_name flags 初中教育（项） (p16), but the match needs a number or six shared "
+    "characters and the printed value is four",
     (
         "jiangsu_jianchayuan_2018_bmys",
         28,
