@@ -3,6 +3,7 @@ parsing the file (page tree count, image pages weighing more)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -10,7 +11,11 @@ import pymupdf
 import pytest
 from PIL import Image
 
-from extractor.batch.order import work_estimate
+from extractor.batch.order import scan_input
+
+
+def _work(path: Path) -> int:
+    return scan_input(path).work
 
 
 def _text_pdf(path: Path, pages: int, **save: int) -> Path:
@@ -37,14 +42,14 @@ def test_more_pages_weigh_more_whatever_the_bytes(tmp_path: Path) -> None:
     short = _text_pdf(tmp_path / "short.pdf", 3)
     padded = short.read_bytes() + b"%" + b" " * 60_000 + b"\n"  # bytes that are not pages
     (tmp_path / "short_padded.pdf").write_bytes(padded)
-    assert work_estimate(long) == 40
-    assert work_estimate(short) == work_estimate(tmp_path / "short_padded.pdf") == 3
+    assert _work(long) == 40
+    assert _work(short) == _work(tmp_path / "short_padded.pdf") == 3
 
 
 def test_a_page_of_image_weighs_more_than_a_page_of_text(tmp_path: Path) -> None:
     scan = _image_pdf(tmp_path / "scan.pdf", 2)
     text = _text_pdf(tmp_path / "text.pdf", 60)
-    assert work_estimate(scan) == 100 > work_estimate(text) == 60
+    assert _work(scan) == 100 > _work(text) == 60
 
 
 @pytest.mark.parametrize("kind", ["objstm", "text", "missing", "folder"])
@@ -52,12 +57,18 @@ def test_without_a_readable_page_count_the_size_counts(tmp_path: Path, kind: str
     if kind == "objstm":  # the page tree inside a compressed object stream
         path = _text_pdf(tmp_path / "x.pdf", 40, use_objstms=1, deflate=1)
         assert b"/Count" not in path.read_bytes()
-        assert work_estimate(path) == path.stat().st_size // (16 << 10)
+        assert _work(path) == path.stat().st_size // (16 << 10)
     elif kind == "text":
         path = tmp_path / "x.txt"
         path.write_text("一般公共预算财政拨款收入\t1,467.16\n" * 20_000, encoding="utf-8")
-        assert work_estimate(path) == path.stat().st_size // (16 << 10) > 0
+        assert _work(path) == path.stat().st_size // (16 << 10) > 0
     elif kind == "missing":
-        assert work_estimate(tmp_path / "gone.pdf") == 0
+        assert _work(tmp_path / "gone.pdf") == 0
     else:
-        assert work_estimate(tmp_path) == 0
+        assert _work(tmp_path) == 0
+
+
+def test_the_same_read_hashes_the_file(tmp_path: Path) -> None:
+    path = _text_pdf(tmp_path / "x.pdf", 5)
+    assert scan_input(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert scan_input(tmp_path).sha256 is None and scan_input(tmp_path / "gone.pdf").sha256 is None

@@ -8,13 +8,16 @@ hostile file must cost a worker, not the batch): the page count its page tree st
 first and last 64 KiB beyond), each page weighing 1, or 50 where the file holds an image's
 worth of bytes per page (a scan: OCR reads a page in about a second, the text layer in about
 a hundredth; a bilevel scan of under 96 KiB a page passes for text). A file whose page count
-is not in plain bytes (compressed object streams, a text file) weighs its size. The bytes read
-here are read again for the file's sha256 moments later, from the page cache."""
+is not in plain bytes (compressed object streams, a text file) weighs its size. The same read
+hashes the file: the journal and "up to date" need its sha256, and a second read would only
+repeat this one."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 _WINDOW = 1 << 16
@@ -26,26 +29,41 @@ _UNKNOWN_PAGE = 16 << 10
 _COUNT = re.compile(rb"/Count\s+(\d{1,6})")
 
 
-def work_estimate(path: Path) -> int:
-    """The file's work in text-page units (see the module's note); 0 for what cannot be read."""
+@dataclass(frozen=True)
+class InputScan:
+    """What one read of an input gives the batch: its work estimate and its sha256."""
+
+    work: int
+    """In text-page units (see the module's note); 0 for what cannot be read."""
+    sha256: str | None
+    """None when the input is unreadable or not a plain file (a FIFO would never end)."""
+
+
+def scan_input(path: Path) -> InputScan:
+    """Read the file once: hash every byte, keep what the page count is searched in."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return 0
+            return InputScan(0, None)
         size = info.st_size
+        digest = hashlib.sha256()
+        kept: list[bytes] = []
+        tail = b""
         with path.open("rb") as handle:
-            if size <= _WHOLE:
-                parts = [handle.read(_WHOLE)]
-            else:
-                parts = [handle.read(_WINDOW)]
-                handle.seek(size - _WINDOW)
-                parts.append(handle.read(_WINDOW))
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                if size <= _WHOLE or not kept:
+                    kept.append(chunk if size <= _WHOLE else chunk[:_WINDOW])
+                if size > _WHOLE:
+                    tail = (tail + chunk)[-_WINDOW:]
     except OSError:
-        return 0
+        return InputScan(0, None)
+    parts = [b"".join(kept)] if size <= _WHOLE else [*kept, tail]
     pages = max((_stated_pages(part) for part in parts), default=0)
     if not pages:
-        return size // _UNKNOWN_PAGE
-    return pages * (_IMAGE_PAGE_WEIGHT if size // pages >= _IMAGE_PAGE_BYTES else 1)
+        return InputScan(size // _UNKNOWN_PAGE, digest.hexdigest())
+    weight = _IMAGE_PAGE_WEIGHT if size // pages >= _IMAGE_PAGE_BYTES else 1
+    return InputScan(pages * weight, digest.hexdigest())
 
 
 def _stated_pages(data: bytes) -> int:

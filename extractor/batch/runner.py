@@ -7,10 +7,8 @@ nothing that is finished, leaves no partial file, and says how to resume.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from typing import Any, Protocol
 from extractor.api import ExtractOptions
 from extractor.batch.journal import Done, Journal, load_done
 from extractor.batch.naming import BatchInput, display
-from extractor.batch.order import work_estimate
+from extractor.batch.order import scan_input
 from extractor.batch.progress import Reporter
 from extractor.batch.store import sweep_parts, write_atomic
 from extractor.batch.work import FileOutcome, FileTask, Format, limits_key, options_key, versions
@@ -89,10 +87,12 @@ class Batch:
         hashes: dict[str, str | None] = {}
 
         def tasks() -> Iterator[FileTask]:
-            # The most work first (see order.py).
-            for item in sorted(inputs, key=lambda item: work_estimate(item.path), reverse=True):
+            # The most work first (see order.py); the same read hashes each input (computed here,
+            # so that failed files are journalled with their sha256 too).
+            scans = {os.fspath(item.path): scan_input(item.path) for item in inputs}
+            for item in sorted(inputs, key=lambda item: scans[os.fspath(item.path)].work, reverse=True):
                 path = os.fspath(item.path)
-                hashes[path] = _sha256(item.path)
+                hashes[path] = scans[path].sha256
                 if self._up_to_date(item, hashes[path], done, result):
                     continue
                 options = self.options_for_next(self.options) if self.options_for_next else self.options
@@ -222,20 +222,6 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 def _counts(result: BatchResult) -> dict[str, int]:
     return {"ok": result.ok, "skipped": result.skipped, "failed": result.failed, "pages": result.pages}
-
-
-def _sha256(path: Path) -> str | None:
-    """The input's sha256 (computed here, so failed files are journalled with it too); None if unreadable."""
-    digest = hashlib.sha256()
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return None  # a FIFO or a device would never end
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Batch", "BatchResult", "Executor"]
