@@ -70,11 +70,8 @@ def build(sources: list[Path], out_dir: Path, per_file: int) -> list[tuple[Path,
             scan = pymupdf.open()
             for index in picks:
                 page = doc[index]
-                seed = int.from_bytes(
-                    hashlib.blake2b(f"{source.name}:{index}".encode(), digest_size=8).digest()
-                )
                 target = scan.new_page(width=page.rect.width, height=page.rect.height)
-                target.insert_image(target.rect, stream=scanned(page, seed))
+                target.insert_image(target.rect, stream=scanned(page, page_seed(source.name, index)))
             path = out_dir / f"{source.stem}.scan.pdf"
             scan.save(path)
             scan.close()
