@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-REC_HEIGHT = 48
+from extractor.ingest.ocr.rec_strips import REC_HEIGHT
 
 
 def _options(ort: Any, *, threads: int, arena: bool) -> Any:

@@ -10,13 +10,14 @@ Python threads, widest first and within a budget of line width in flight (memory
 (onnxruntime releases the GIL while a run computes; one session serves concurrent
 runs). Both instances load only the model they use.
 
-Each line is still recognised alone and the same way, so the text, scores and
-word boxes are those of RapidOCR's own sequential call, in the same order.
+A line at least as wide as the model's minimum is recognised alone and the same way
+as RapidOCR's own call does it, so its text, score and word boxes are RapidOCR's;
+shorter lines (table cells) are recognised several to a run (rec_strips.py), which
+reads a few of them differently.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -25,16 +26,18 @@ from typing import Any
 
 import numpy as np
 
-REC_HEIGHT = 48
-"""Text lines are scaled to this height for recognition (PP-OCR rec models)."""
-REC_MIN_WIDTH = 320
-"""…and padded to at least this width, so a short cell costs a 320-px run."""
+from extractor.ingest.ocr.rec_strips import (
+    REC_MIN_WIDTH,
+    StripSettings,
+    is_short,
+    natural_width,
+    plan_strips,
+)
 
 
 def rec_cost(crop: np.ndarray) -> float:
-    """Relative cost of recognising one line crop: its width at the model's height, padded."""
-    h, w = crop.shape[:2]
-    return float(max(REC_MIN_WIDTH, math.ceil(REC_HEIGHT * w / max(h, 1))))
+    """Relative cost of recognising one line crop alone: its width at the model's height, padded."""
+    return float(max(REC_MIN_WIDTH, natural_width(crop)))
 
 
 REC_WIDTH_IN_FLIGHT = 4000
@@ -85,12 +88,15 @@ class StagedRapidOcr:
         threads: int,
         use_cls: bool,
         after_recognition: Callable[[], None] | None = None,
+        strips: StripSettings | None = None,
     ) -> None:
         self.detector = detector
         self.recogniser = recogniser
         self.threads = max(1, threads)
         self.use_cls = use_cls
         self.after_recognition = after_recognition
+        self.strips = strips
+        """How short lines are packed several to a run; None: each line alone, as RapidOCR does."""
         """Called once a page's lines are recognised (to empty recognition's memory arena)."""
         self.stage_seconds: dict[str, float] = {}
         """Wall seconds per step, summed over the pages read (for benchmarks)."""
@@ -132,22 +138,51 @@ class StagedRapidOcr:
     def recognise(self, crops: list[np.ndarray]) -> Any:
         """RapidOCR's TextRecOutput for `crops`, recognised on up to `threads` threads.
 
-        Lines go out widest first: later, narrower runs fit in the blocks the wider ones
-        freed, so the heap does not grow with every new width."""
+        A line at least REC_MIN_WIDTH wide is one run; shorter ones go several to a run
+        (rec_strips.py) unless `strips` is None. Runs go out widest first: later, narrower
+        runs fit in the blocks the wider ones freed, so the heap does not grow with every
+        new width."""
         from rapidocr.ch_ppocr_rec import TextRecOutput
 
+        from extractor.ingest.ocr.rec_strips import compose, split_predictions, sure
+
+        start = time.perf_counter()
         rec = self.recogniser
-        schedule = _Schedule([rec_cost(c) for c in crops], REC_WIDTH_IN_FLIGHT)
-        results: list[Any] = [None] * len(crops)
+        short = [i for i, c in enumerate(crops) if self.strips is not None and is_short(c)]
+        packed = set(short)
+        alone = [i for i in range(len(crops)) if i not in packed]
+        strips = plan_strips(crops, short, self.strips) if self.strips is not None else []
+        costs = [rec_cost(crops[i]) for i in alone] + [float(s.width) for s in strips]
+        schedule = _Schedule(costs, REC_WIDTH_IN_FLIGHT)
+        results: list[tuple[str, float, Any]] = [("", 0.0, None)] * len(crops)
+
+        def alone_run(i: int) -> None:
+            r = rec.recognize_txt([crops[i]])
+            results[i] = (r.txts[0], r.scores[0], r.word_results[0])
+
+        def run(job: int) -> None:
+            if job < len(alone):
+                alone_run(alone[job])
+                return
+            assert self.strips is not None  # strips are planned only with settings
+            strip = strips[job - len(alone)]
+            model = rec._load_rec_model()
+            preds = model.session(compose(crops, strip))
+            reads = split_predictions(preds, strip, model.postprocess_op)
+            for line, read in zip(strip.lines, reads, strict=True):
+                if sure(read[2], self.strips):
+                    results[line.crop] = read
+                else:  # a character the model was unsure of beside others: read the line alone
+                    alone_run(line.crop)
 
         def work() -> None:
-            while (i := schedule.take()) is not None:
+            while (job := schedule.take()) is not None:
                 try:
-                    results[i] = rec.recognize_txt([crops[i]])
+                    run(job)
                 finally:
-                    schedule.done(i)
+                    schedule.done(job)
 
-        workers = min(self.threads, len(crops))
+        workers = min(self.threads, len(costs))
         if workers <= 1:
             work()
         else:
@@ -156,10 +191,10 @@ class StagedRapidOcr:
                     future.result()  # re-raises a failed run
         return TextRecOutput(
             imgs=crops,
-            txts=tuple(r.txts[0] for r in results),
-            scores=[r.scores[0] for r in results],
-            word_results=tuple(r.word_results[0] for r in results),
-            elapse=sum(r.elapse or 0.0 for r in results),
+            txts=tuple(r[0] for r in results),  # type: ignore[arg-type]  # RapidOCR annotates tuple[str]
+            scores=[r[1] for r in results],
+            word_results=tuple(r[2] for r in results),
+            elapse=time.perf_counter() - start,
         )
 
 

@@ -21,6 +21,9 @@ from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
 from extractor.ingest.ocr.ort_sessions import RecognitionArena, detector_sleeping_when_idle
 from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, tune_malloc_for_threads
+from extractor.ingest.ocr.rec_strips import StripSettings
+
+DEFAULT_STRIPS = StripSettings()
 
 # The files of the rapidocr 3.x wheel's default configuration (PP-OCRv6 small det/rec,
 # the v2 mobile angle classifier); pass det_model/rec_model/cls_model to use others.
@@ -83,10 +86,14 @@ class RapidOcrEngine:
         scanned sample pages it finds the same text (field F1 0.999 either way) while
         peak memory falls from ~990 to ~560 MB and time from ~4.4 to ~2.8 s/page.
       det_model/rec_model/cls_model: paths of other .onnx files.
+      strips: how lines narrower than the recognition model's 320-px minimum (table
+        cells) are read several to a run (rec_strips.py); None reads each alone, the
+        way RapidOCR does.
 
-    Text lines are recognised one per run: a batch is padded to its widest line, so
-    short table cells next to a long sentence would cost the sentence's width; one per
-    run measured fastest and smallest, and lets runs go to parallel threads.
+    A text line of at least 320 px (at the model's height) is recognised alone: a batch
+    is padded to its widest line, so short table cells next to a long sentence would
+    cost the sentence's width; one per run measured fastest and smallest, and lets runs
+    go to parallel threads. Shorter lines share runs (`strips`).
     """
 
     name = "rapidocr"
@@ -103,6 +110,7 @@ class RapidOcrEngine:
         det_model: str | Path | None = None,
         rec_model: str | Path | None = None,
         cls_model: str | Path | None = None,
+        strips: StripSettings | None = DEFAULT_STRIPS,
     ) -> None:
         models = _bundled_models_dir()
         self.model_paths = {
@@ -124,6 +132,7 @@ class RapidOcrEngine:
         self.text_score = text_score
         self.max_side_len = max_side_len
         self.det_side_len = det_side_len
+        self.strips = strips
         self._engine: Any = None
         self._seen: OrderedDict[bytes, OcrResult] = OrderedDict()
 
@@ -178,6 +187,7 @@ class RapidOcrEngine:
                     threads=self.page_threads,
                     use_cls=self.use_cls,
                     after_recognition=RecognitionArena(recogniser).empty,
+                    strips=self.strips,
                 )
             except Exception as exc:  # config and onnxruntime errors come in many types
                 raise EngineError(f"rapidocr: could not initialise ({exc})") from exc
