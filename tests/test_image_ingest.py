@@ -311,3 +311,41 @@ def test_scanned_sample_title_is_recognised(rapidocr: OcrEngine) -> None:
     assert title in "".join(ln.text for ln in page.lines).replace(" ", "")
     first = page.lines[0]
     assert first.text.replace(" ", "") in title and first.confidence is not None and first.confidence > 0.9
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("般公共预算支出预算表", "一般公共预算支出预算表"),
+        ("、财政拨款", "一、财政拨款"),
+        ("二、财政拨款", "二、财政拨款"),
+        ("一般公共预算支出预算表", "一般公共预算支出预算表"),
+    ],
+)
+def test_a_one_ocr_left_off_the_start_of_a_line_is_put_back(read: str, expected: str) -> None:
+    # 一 is one thin stroke, which the detector leaves out of a line's box when it starts it.
+    box = (300 * PX, 30 * PX, (300 + 12 * len(read)) * PX, 46 * PX)
+    words = (OcrWord(text=read[0], box=(box[0], box[1], box[0] + 12 * PX, box[3]), confidence=0.9),)
+    words += tuple(
+        OcrWord(
+            text=ch, box=(box[0] + 12 * i * PX, box[1], box[0] + 12 * (i + 1) * PX, box[3]), confidence=0.9
+        )
+        for i, ch in enumerate(read)
+        if i
+    )
+    engine = FakeOcrEngine([OcrResult(lines=(OcrLine(text=read, box=box, confidence=0.9, words=words),))])
+    (line,) = _page(np.asarray(render_table(with_text=False)), engine).lines
+    assert line.text == expected
+    grown = 0 if read == expected else 12
+    assert line.bbox[0] == pytest.approx(300 - grown, abs=1.5)
+    assert line.words[0].text.startswith(expected[0]) and line.words[0].bbox[0] == pytest.approx(line.bbox[0])
+
+
+def test_a_heading_stroke_just_past_its_text_box_is_no_border() -> None:
+    from extractor.ingest.image import _inside_text
+    from extractor.ingest.raster import Segment
+
+    title = (621.0, 128.0, 1847.0, 195.0)  # a 24-pt title's box (px); its strokes reach 3 px below
+    assert _inside_text(Segment(719.0, 137.0, 198.0, 6.0), [title], vertical=True)
+    cell_text = (300.0, 200.0, 500.0, 230.0)  # OCR joined two cells: the border runs on past the box
+    assert not _inside_text(Segment(400.0, 185.0, 245.0, 2.0), [cell_text], vertical=True)

@@ -35,6 +35,7 @@ from extractor.ingest.raster import (
     find_rulings,
     to_gray,
 )
+from extractor.vocab.common import OCR_LOST_LEADING_ONE
 
 _INK_TO_SIZE = 0.95
 """Ink height of a text line / its font size: CJK glyphs fill ~0.9 em, and a scan's blur and
@@ -136,14 +137,24 @@ def _to_array(img: Image.Image) -> np.ndarray:
 
 
 def _inside_text(seg: Segment, boxes: list[PixelBox], vertical: bool) -> bool:
-    """A candidate wholly inside an OCR text box (2 px slack) is a glyph stroke or an underline, not a border."""
+    """A candidate within an OCR text box is a glyph stroke or an underline, not a border.
+
+    Within, give or take a quarter of the box's height (at least 2 px): the detector's box
+    can end a few pixels inside a large heading's strokes (a 24-pt title's verticals ran
+    3 px past it and cut the title into three lines), while a border that crosses a text
+    box runs on past it by the cell's padding at least."""
     pos, lo, hi, _ = seg
     for x0, y0, x1, y1 in boxes:
-        if vertical and x0 <= pos <= x1 and lo >= y0 - 2 and hi <= y1 + 2:
+        slack = max(2.0, (y1 - y0) * _STROKE_SLACK)
+        if vertical and x0 <= pos <= x1 and lo >= y0 - slack and hi <= y1 + slack:
             return True
-        if not vertical and y0 <= pos <= y1 and lo >= x0 - 2 and hi <= x1 + 2:
+        if not vertical and y0 <= pos <= y1 and lo >= x0 - slack and hi <= x1 + slack:
             return True
     return False
+
+
+_STROKE_SLACK = 0.25
+"""How far past a text box (in box heights) a glyph stroke may still reach (see _inside_text)."""
 
 
 class _Unit(NamedTuple):
@@ -213,6 +224,25 @@ def _ink_size(dark: np.ndarray, box: PixelBox) -> float:
 
 def _scaled(box: PixelBox, sx: float, sy: float) -> BBox:
     return (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
+
+
+def _with_lost_one(line: OcrLine) -> OcrLine:
+    """The line with the 一 OCR left off its start put back (see OCR_LOST_LEADING_ONE),
+    its box and first word reaching one character further left; else the line itself."""
+    if not line.text.startswith(OCR_LOST_LEADING_ONE):
+        return line
+    x0, y0, x1, y1 = line.box
+    start = max(0.0, x0 - (y1 - y0) * _ONE_WIDTH)
+    words = line.words
+    if words:
+        first = words[0]
+        moved = (min(first.box[0], start), first.box[1], first.box[2], first.box[3])
+        words = (first.model_copy(update={"text": "一" + first.text, "box": moved}), *words[1:])
+    return line.model_copy(update={"text": "一" + line.text, "box": (start, y0, x1, y1), "words": words})
+
+
+_ONE_WIDTH = 0.8
+"""A CJK character's width over its line's box height (the box has some margin above and below)."""
 
 
 def _lines(
@@ -307,7 +337,11 @@ def page_from_image(
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    lines = [out for ocr_line in result.lines for out in _lines(ocr_line, vertical, ink, (sx, sy), number)]
+    lines = [
+        out
+        for ocr_line in result.lines
+        for out in _lines(_with_lost_one(ocr_line), vertical, ink, (sx, sy), number)
+    ]
     rulings = [Ruling(x0=h.lo * sx, y0=h.pos * sy, x1=h.hi * sx, y1=h.pos * sy) for h in horizontal]
     rulings += [Ruling(x0=v.pos * sx, y0=v.lo * sy, x1=v.pos * sx, y1=v.hi * sy) for v in vertical]
     return Page(

@@ -145,6 +145,23 @@ def ruled_tables(lines: Sequence[Line], page: Page) -> tuple[list[Table], list[L
     return sorted([*tables, *unruled], key=lambda t: (t.bbox or (0, 0, 0, 0))[1]), rest
 
 
+def _by_rows(lines: Sequence[Line]) -> list[tuple[float, Line]]:
+    """Each line with the top of the printed row it sits on, so a row reads left to right.
+
+    A line belongs to the row above when its middle is within that row's first line's
+    height: OCR puts the boxes of one printed row 1–2 pt apart (`部门：` at 170, `单位：万元`
+    at 171, the name between them at 172), and ordered by their own tops the row read
+    `部门：` `单位：万元` `江苏省人大常委会办公厅`. Text-layer lines of one row share a top."""
+    rows: list[tuple[float, Line]] = []
+    top = bottom = float("-inf")
+    for line in sorted(lines, key=lambda ln: ln.bbox[1]):
+        middle = (line.bbox[1] + line.bbox[3]) / 2
+        if not top <= middle <= bottom:
+            top, bottom = line.bbox[1], line.bbox[3]
+        rows.append((top, line))
+    return rows
+
+
 def layout_pages(
     path: str, pages: Sequence[Page], table_finder: TableFinder = ruled_tables
 ) -> LayoutDocument:
@@ -155,7 +172,7 @@ def layout_pages(
     builder = _Builder()
     for page, (tables, rest) in zip(pages, split, strict=True):
         margins = _margins(rest, page)
-        items: list[tuple[float, int, Line | Table]] = [(ln.bbox[1], 1, ln) for ln in rest]
+        items: list[tuple[float, int, Line | Table]] = [(y, 1, ln) for y, ln in _by_rows(rest)]
         items += [((t.bbox or (0, 0, 0, 0))[1], 0, t) for t in tables]
         items.sort(key=lambda it: (round(it[0], 1), it[1], it[2].bbox[0] if isinstance(it[2], Line) else 0))
         for _, _, item in items:

@@ -16,6 +16,9 @@ SNAP = 2.0
 """Positions closer than this (points) are the same grid line."""
 MIN_CELL = 3.0
 """Grid lines closer than this are merged (double borders)."""
+OPEN_SIDE_MIN = 10.0
+"""Points: horizontal rulings that run on past the outermost vertical by more than this
+bound a column there (no text fits a narrower one; a ruling's overhang is 1–2 pt)."""
 
 
 def _cluster(values: Sequence[float], tol: float) -> list[float]:
@@ -70,7 +73,25 @@ def _grid(group: list[Ruling]) -> tuple[list[float], list[float]] | None:
     xs = _cluster([s.x0 for s in vs], MIN_CELL)
     if len(ys) < 2 or len(xs) < 2:
         return None
-    return xs, ys
+    return _open_sides(xs, hs, len(ys)), ys
+
+
+def _open_sides(xs: list[float], hs: list[Ruling], rows: int) -> list[float]:
+    """`xs` with an edge where the rows' rulings end beyond the outermost column border.
+
+    Many tables print no outer left or right border (or one so faint that a scan loses
+    it): the horizontal rulings still run to the table's edge, so the last column is
+    there, bounded by where they end."""
+    left = _cluster([s.x0 for s in hs], SNAP)
+    right = _cluster([s.x1 for s in hs], SNAP)
+    start = min(left, key=lambda x: (-sum(abs(s.x0 - x) <= SNAP for s in hs), x))
+    end = max(right, key=lambda x: (sum(abs(s.x1 - x) <= SNAP for s in hs), x))
+    # At least half of the rows must agree, so one long rule (a title underline) is no edge.
+    if end > xs[-1] + OPEN_SIDE_MIN and 2 * sum(abs(s.x1 - end) <= SNAP for s in hs) >= rows:
+        xs = [*xs, end]
+    if start < xs[0] - OPEN_SIDE_MIN and 2 * sum(abs(s.x0 - start) <= SNAP for s in hs) >= rows:
+        xs = [start, *xs]
+    return xs
 
 
 def _cells(group: list[Ruling], xs: list[float], ys: list[float], page: int) -> list[Cell]:

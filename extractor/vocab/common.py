@@ -34,3 +34,9 @@ the empty-note patterns that read a bare `无…` line as such a note under an e
 
 PART_MARK = r"^其中[:：]?"
 """A line printed as part of the line above (`其中：当年财政拨款`)."""
+
+OCR_LOST_LEADING_ONE = ("、", "般公共预算", "般性转移支付")
+"""Line openings that are not Chinese without a 一 in front of them. 一 is one thin stroke,
+and OCR's text detector leaves it out of a line's box when it starts the line (real pages
+scanned: `一般公共预算机关运行经费支出预算表` read `般公共预算…`, `一、财政拨款` read `、财政拨款`).
+An OCR'd line that opens so gets its 一 back (ingest/image.py)."""
