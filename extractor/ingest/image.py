@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from extractor.core.errors import InputError
 from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
+from extractor.ingest.missed_text import missed_regions, read_regions
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrWord, PixelBox
 from extractor.ingest.raster import (
     MIN_SKEW,
@@ -337,11 +338,11 @@ def page_from_image(
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    lines = [
-        out
-        for ocr_line in result.lines
-        for out in _lines(_with_lost_one(ocr_line), vertical, ink, (sx, sy), number)
-    ]
+    read = [_with_lost_one(line) for line in result.lines]
+    missed = missed_regions(ink, [line.box for line in read], horizontal, vertical, 1 / sx)
+    if missed:  # ink in table cells the detector found no text in: read on its own
+        read += read_regions(image, missed, engine, 1 / sx)
+    lines = [out for ocr_line in read for out in _lines(ocr_line, vertical, ink, (sx, sy), number)]
     rulings = [Ruling(x0=h.lo * sx, y0=h.pos * sy, x1=h.hi * sx, y1=h.pos * sy) for h in horizontal]
     rulings += [Ruling(x0=v.pos * sx, y0=v.lo * sy, x1=v.pos * sx, y1=v.hi * sy) for v in vertical]
     return Page(

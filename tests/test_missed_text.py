@@ -1,0 +1,82 @@
+"""Ink inside ruled table cells that the detector found no text in is read on its own
+(extractor/ingest/missed_text.py): a lone `0` against a cell's border comes back; ink
+outside any cell (a seal, a page number) is never read that way."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import ImageDraw
+from test_image_ingest import PX, XS, YS, _font, _page, render_table
+
+from extractor.ingest.ocr import FakeOcrEngine, OcrLine, OcrResult, OcrWord
+
+
+def _with_zero_in_cell(extra_outside: bool = False) -> np.ndarray:
+    img = render_table(with_text=False)
+    draw = ImageDraw.Draw(img)
+    # A right-aligned `0` touching the right border of row 2, column 3 (as 三公 tables print it).
+    font = _font(10.5)
+    right = XS[3] * PX - 2
+    draw.text((right, (YS[1] + 6) * PX), "0", font=font, fill=0, anchor="ra")
+    if extra_outside:
+        draw.text((300 * PX, 240 * PX), "8", font=font, fill=0)  # below the table, in no cell
+    return np.asarray(img)
+
+
+def _script(calls: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """A detector that misses everything on the page, and reads `0` in any small cut-out."""
+
+    def read(image: np.ndarray) -> OcrResult:
+        calls.append(image.shape[:2])
+        if image.shape[0] > 200:  # the whole page
+            return OcrResult()
+        h, w = image.shape[:2]
+        box = (w * 0.3, h * 0.3, w * 0.7, h * 0.7)
+        return OcrResult(
+            lines=(
+                OcrLine(
+                    text="0", box=box, confidence=0.99, words=(OcrWord(text="0", box=box, confidence=0.99),)
+                ),
+            )
+        )
+
+    return read
+
+
+def test_a_zero_the_detector_missed_in_a_cell_is_read_from_its_cut_out() -> None:
+    calls: list[tuple[int, int]] = []
+    page = _page(_with_zero_in_cell(), FakeOcrEngine(_script(calls)))
+    (line,) = page.lines
+    assert line.text == "0"
+    assert XS[2] < line.bbox[0] < line.bbox[2] <= XS[3] + 1 and YS[1] < line.bbox[1] < line.bbox[3] < YS[2]
+    assert len(calls) == 2 and calls[1][0] < 100  # the page, then one small cut-out
+
+
+def test_ink_outside_every_cell_is_not_read() -> None:
+    calls: list[tuple[int, int]] = []
+    page = _page(_with_zero_in_cell(extra_outside=True), FakeOcrEngine(_script(calls)))
+    assert [ln.text for ln in page.lines] == ["0"] and len(calls) == 2
+
+
+def test_covered_ink_is_not_read_again() -> None:
+    image = _with_zero_in_cell()
+    box = ((XS[3] - 12) * PX, (YS[1] + 4) * PX, XS[3] * PX, (YS[1] + 18) * PX)
+    engine = FakeOcrEngine([OcrResult(lines=(OcrLine(text="0", box=box, confidence=0.99),))])
+    page = _page(image, engine)
+    assert [ln.text for ln in page.lines] == ["0"] and len(engine.history) == 1
+
+
+def test_rapidocr_reads_lone_zeros_against_borders_once_each() -> None:
+    # The detector finds these on a clean render; the page must still hold each 0 once.
+    from extractor.ingest.ocr import get_engine
+
+    img = render_table(with_text=False)
+    draw = ImageDraw.Draw(img)
+    font = _font(10.5)
+    for row in (1, 2, 3):
+        for col in (1, 2, 3):
+            draw.text((XS[col + 1] * PX - 2, (YS[row] + 6) * PX), "0", font=font, fill=0, anchor="ra")
+    draw.text(((XS[0] + 5) * PX, (YS[1] + 6) * PX), "因公出国(境)费", font=font, fill=0)
+    page = _page(np.asarray(img.convert("L")), get_engine("rapidocr"))  # type: ignore[arg-type]
+    zeros = [ln for ln in page.lines if ln.text == "0"]
+    assert len(zeros) == 9
