@@ -80,3 +80,17 @@ def test_rapidocr_reads_lone_zeros_against_borders_once_each() -> None:
     page = _page(np.asarray(img.convert("L")), get_engine("rapidocr"))  # type: ignore[arg-type]
     zeros = [ln for ln in page.lines if ln.text == "0"]
     assert len(zeros) == 9
+
+
+def test_a_page_of_misses_is_not_read_cell_by_cell() -> None:
+    # An engine that read nothing of a full table has not missed a glyph or two: past
+    # max_regions, no cell is cut out, so the page never becomes hundreds of small reads.
+    from extractor.ingest.missed_text import MissedTextSettings, missed_regions
+    from extractor.ingest.raster import binarise, erase, find_rulings
+
+    dark = binarise(np.asarray(render_table(with_text=True)))
+    horizontal, vertical = find_rulings(dark, 595.0)
+    ink = erase(dark, horizontal, vertical)
+    every = missed_regions(ink, [], horizontal, vertical, PX)
+    assert len(every) >= 16  # each filled cell of the 4x4 table
+    assert missed_regions(ink, [], horizontal, vertical, PX, MissedTextSettings(max_regions=10)) == []

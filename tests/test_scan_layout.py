@@ -84,3 +84,13 @@ def test_a_printed_row_reads_left_to_right_whatever_its_boxes_tops() -> None:
     doc = layout_pages("x.pdf", [Page(number=1, width=842, height=595, lines=lines)])
     text = "".join(getattr(b, "text", "") for b in doc.blocks)
     assert text.index("部门：") < text.index("江苏省人大常委会办公厅") < text.index("单位：万元")
+
+
+def test_a_continued_table_without_a_top_border_keeps_its_first_row() -> None:
+    # A table carried over from the page before prints no top border: the columns' rulings
+    # start at the table's top, and the row above the first horizontal ruling is read.
+    rulings = [Ruling(x0=79.0, y0=y, x1=539.0, y1=y) for y in YS[1:]]
+    rulings += [Ruling(x0=x, y0=YS[0], x1=x, y1=YS[-1]) for x in (80.0, 233.0, 386.0, 539.0)]
+    (table,), rest = find_tables(_lines(CENTRES), rulings, page=12)
+    assert [[c.text if c else None for c in row] for row in table.grid()] == [list(r) for r in ROWS]
+    assert rest == []

@@ -67,7 +67,9 @@ def test_built_scans_are_images_of_the_pages_skewed_and_noisy(tmp_path: Path) ->
     gray = to_gray(image)
     paper = gray[: gray.shape[0] // 20]  # the top margin: blank paper on the source page
     assert 200 < paper.mean() < 250 and paper.std() > 2  # a paper tone with noise, not white
-    page = page_from_image(image, number=1, width_pt=595, height_pt=842, engine=FakeOcrEngine([OcrResult()]))
+    page = page_from_image(
+        image, number=1, width_pt=595, height_pt=842, engine=FakeOcrEngine(lambda _: OcrResult())
+    )
     assert len(page.rulings) >= 7  # the table's borders survive the skew, noise and JPEG
     skew = np.random.default_rng(SCAN_LIKE.page_seed("born.pdf", 1)).uniform(-0.8, 0.8)  # the first draw
     assert abs(skew) > 0.05 and estimate_skew(gray) == pytest.approx(skew, abs=0.05)

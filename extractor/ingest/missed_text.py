@@ -29,6 +29,9 @@ class MissedTextSettings:
     min_height/max_height: a region's height; smaller is a speck, taller is no text line.
     min_ink: fewer dark pixels than this is noise (an 8-pt digit at 200 dpi has ~60).
     pad: margin around a region cut out for the engine (the detector needs context).
+    max_regions: more regions than this on a page is not a glyph or two the detector
+      missed (an engine that read nothing, a page of hand-filled cells): none is read, so
+      a page never turns into hundreds of small reads.
     """
 
     covered_margin: float = 0.3
@@ -37,6 +40,7 @@ class MissedTextSettings:
     max_height: float = 30.0
     min_ink: int = 30
     pad: float = 8.0
+    max_regions: int = 40
 
 
 DEFAULT = MissedTextSettings()
@@ -82,7 +86,7 @@ def missed_regions(
             continue
         if _in_a_cell(box, horizontal, vertical):
             regions.append(box)
-    return regions
+    return regions if len(regions) <= settings.max_regions else []
 
 
 def _in_a_cell(box: PixelBox, horizontal: list[Segment], vertical: list[Segment]) -> bool:

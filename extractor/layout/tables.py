@@ -17,8 +17,8 @@ SNAP = 2.0
 MIN_CELL = 3.0
 """Grid lines closer than this are merged (double borders)."""
 OPEN_SIDE_MIN = 10.0
-"""Points: horizontal rulings that run on past the outermost vertical by more than this
-bound a column there (no text fits a narrower one; a ruling's overhang is 1–2 pt)."""
+"""Points: rulings that run on past the outermost crossing border by more than this bound
+a column or row there (no text fits a narrower one; a ruling's overhang is 1–2 pt)."""
 
 
 def _cluster(values: Sequence[float], tol: float) -> list[float]:
@@ -73,25 +73,30 @@ def _grid(group: list[Ruling]) -> tuple[list[float], list[float]] | None:
     xs = _cluster([s.x0 for s in vs], MIN_CELL)
     if len(ys) < 2 or len(xs) < 2:
         return None
-    return _open_sides(xs, hs, len(ys)), ys
+    # The rows' rulings bound the columns and the columns' rulings bound the rows.
+    xs_open = _open_sides(xs, [(min(s.x0, s.x1), max(s.x0, s.x1)) for s in hs], len(ys))
+    ys_open = _open_sides(ys, [(min(s.y0, s.y1), max(s.y0, s.y1)) for s in vs], len(xs))
+    return xs_open, ys_open
 
 
-def _open_sides(xs: list[float], hs: list[Ruling], rows: int) -> list[float]:
-    """`xs` with an edge where the rows' rulings end beyond the outermost column border.
+def _open_sides(edges: list[float], crossing: list[tuple[float, float]], lines: int) -> list[float]:
+    """`edges` (column borders, or row borders) with one more where the rulings that cross
+    them (the rows' rulings, or the columns') run on past the outermost.
 
-    Many tables print no outer left or right border (or one so faint that a scan loses
-    it): the horizontal rulings still run to the table's edge, so the last column is
-    there, bounded by where they end."""
-    left = _cluster([s.x0 for s in hs], SNAP)
-    right = _cluster([s.x1 for s in hs], SNAP)
-    start = min(left, key=lambda x: (-sum(abs(s.x0 - x) <= SNAP for s in hs), x))
-    end = max(right, key=lambda x: (sum(abs(s.x1 - x) <= SNAP for s in hs), x))
-    # At least half of the rows must agree, so one long rule (a title underline) is no edge.
-    if end > xs[-1] + OPEN_SIDE_MIN and 2 * sum(abs(s.x1 - end) <= SNAP for s in hs) >= rows:
-        xs = [*xs, end]
-    if start < xs[0] - OPEN_SIDE_MIN and 2 * sum(abs(s.x0 - start) <= SNAP for s in hs) >= rows:
-        xs = [start, *xs]
-    return xs
+    Many tables print no outer left or right border, or one so faint that a scan loses
+    it, and a table continued from the page before prints no top border: the crossing
+    rulings still run to the table's edge, so the outer column or row is there, bounded
+    by where they end. At least half of the crossing lines must agree, so one long rule
+    (a title's underline) is no edge."""
+    starts = _cluster([a for a, _ in crossing], SNAP)
+    ends = _cluster([b for _, b in crossing], SNAP)
+    start = min(starts, key=lambda x: (-sum(abs(a - x) <= SNAP for a, _ in crossing), x))
+    end = max(ends, key=lambda x: (sum(abs(b - x) <= SNAP for _, b in crossing), x))
+    if end > edges[-1] + OPEN_SIDE_MIN and 2 * sum(abs(b - end) <= SNAP for _, b in crossing) >= lines:
+        edges = [*edges, end]
+    if start < edges[0] - OPEN_SIDE_MIN and 2 * sum(abs(a - start) <= SNAP for a, _ in crossing) >= lines:
+        edges = [start, *edges]
+    return edges
 
 
 def _cells(group: list[Ruling], xs: list[float], ys: list[float], page: int) -> list[Cell]:
