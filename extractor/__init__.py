@@ -20,6 +20,15 @@ __all__ = [
 
 _HOME = {"ExtractOptions": "extractor.api", "extract": "extractor.api"}
 
+# `extract` is both the API function and a subpackage's name. Importing a subpackage binds
+# it on its parent the first time it loads, so a notebook that imported extractor.extract.…
+# before touching `extractor.extract` got the package, not the function ('module' object is
+# not callable). The subpackage (an empty __init__) loads here, once, and its binding is
+# taken back: `extract` is then always the function, through __getattr__.
+import extractor.extract  # noqa: E402, F401
+
+del globals()["extract"]
+
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use, so that `import extractor.<module>` (the command line, a worker's

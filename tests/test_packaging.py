@@ -46,3 +46,20 @@ def test_prompts_ship_as_package_data() -> None:
     data = _setuptools()["package-data"]
     assert "*.j2" in data["extractor.prompts"]  # type: ignore[index]
     assert list((ROOT / "prompts").glob("*.j2"))
+
+
+def test_extract_is_the_function_whichever_is_imported_first() -> None:
+    # `extractor.extract` names both the API function and a subpackage; importing the
+    # subpackage first must not leave the package where the function belongs.
+    import subprocess
+    import sys
+
+    code = (
+        "import extractor.extract.rules.dispatch\n"
+        "import extractor\n"
+        "from extractor import extract\n"
+        "assert callable(extract) and extract is extractor.extract, extract\n"
+        "from extractor.extract.rules import dispatch\n"
+        "assert dispatch.__name__ == 'extractor.extract.rules.dispatch'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
