@@ -162,6 +162,17 @@ def test_contents_printed_in_order_pass_with_small_wording_differences() -> None
     assert len([f for f in findings if f.check == "contents.body" and f.status == "pass"]) == 3
 
 
+def test_a_body_title_with_a_qualifier_after_it_is_the_listed_table() -> None:
+    # `支出决算表（功能科目）` in the body for the 目录's `支出决算表`; another table's title with a
+    # qualifier (`收入支出决算总表（按功能分类）` for `收入决算表`) is still not it.
+    body = ["收入支出决算总表（按功能分类）", "收入决算表(经济科目)", "支出决算表（功能科目）"]
+    findings = _run(_fa(), _with_contents(body))
+    assert _failed(findings, "contents.body") == []
+    wrong = ["收入支出决算总表", "支出决算表（功能科目）", "收入支出决算总表（按功能分类）"]
+    failed = _failed(_run(_fa(), _with_contents(wrong)), "contents.body")
+    assert [f.actual for f in failed] == ["missing"] and "收入决算表" in failed[0].message
+
+
 def _tabular_contents(listed: list[str], body_titles: list[str]) -> tuple[LayoutDocument, list[SourceSpan]]:
     """A 目录 printed as a table: `序号` and `报表名称` columns, the number and the title of each
     entry separate cells, and the heading written last in the text layer though printed on top."""

@@ -30,6 +30,7 @@ _FOOTER = re.compile(r"[—-]+\s*\d+\s*[—-]+.*$")
 _FILLERS = re.compile(r"明细|情况|汇总|[（(]?公开[）)]?")
 """Words a table title gains or loses between the 目录 and the body (`收入决算明细表`)."""
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年度?")
+_QUALIFIER = re.compile(vocab.TABLE_TITLE_QUALIFIER)
 
 
 def _rows(lines: list[SourceSpan]) -> list[SourceSpan]:
@@ -164,7 +165,7 @@ def _found(title: str, body: list[tuple[int, str]], start: int) -> int | None:
     `…基本支出决算明细表` for `…基本支出决算表`, never the neighbouring table's title)."""
     table = title.endswith("表")
     for i in range(start, len(body)):
-        text = body[i][1]
+        text = _QUALIFIER.sub("", body[i][1]) if table else body[i][1]
         joined = text + (body[i + 1][1] if i + 1 < len(body) else "")
         if text.endswith(title) or joined.endswith(title) or text == title:
             return i

@@ -40,3 +40,7 @@ OCR_LOST_LEADING_ONE = ("、", "般公共预算", "般性转移支付")
 and OCR's text detector leaves it out of a line's box when it starts the line (real pages
 scanned: `一般公共预算机关运行经费支出预算表` read `般公共预算…`, `一、财政拨款` read `、财政拨款`).
 An OCR'd line that opens so gets its 一 back (ingest/image.py)."""
+
+TABLE_TITLE_QUALIFIER = r"(?<=表)\s*[（(][^（）()]{1,8}[）)]$"
+"""A short qualifier a body prints after a table's title and a 目录 leaves off
+(`财政拨款支出预算表（功能科目）` listed as `财政拨款支出预算表`)."""
