@@ -4,6 +4,8 @@ error-severity findings match no disagreement (false alarms, or errors the notes
 Prints numbers and the unmatched lines for a person to judge; asserts nothing.
 
     python benchmarks/genuine_errors.py [--notes DIR] [--pdfs DIR] [-v]
+    python benchmarks/genuine_errors.py --pdfs /tmp/rs/real/scan --ocr auto   # the same, scanned
+                                        # (build the scans with benchmarks/real_scans.py --keep /tmp/rs)
 
 What counts as flagged: `extractor.eval.disagreements.flags` (a heuristic; the unmatched
 lines are printed so the count can be checked by reading). The test suite holds the same
@@ -31,6 +33,9 @@ def main() -> int:
     parser.add_argument("--notes", type=Path, default=ROOT / "samples/real/gold/notes")
     parser.add_argument("--pdfs", type=Path, default=ROOT / "samples/real/pdf")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--ocr", choices=("never", "auto"), default="never", help="auto: read image pages (scans) with OCR"
+    )
     args = parser.parse_args()
     total = found = errors = unmatched_errors = accepted = 0
     for note in sorted(args.notes.glob("*.md")):
@@ -42,7 +47,7 @@ def main() -> int:
         if not pdf.exists() or not listed:
             continue
         try:
-            findings = run(pdf, ExtractOptions(ocr="never")).document.findings
+            findings = run(pdf, ExtractOptions(ocr=args.ocr)).document.findings
         except ExtractorError as exc:
             print(f"{note.stem}: not extracted ({exc})")
             continue
