@@ -334,6 +334,18 @@ def test_shares_listed_under_their_whole() -> None:
     assert shares == [("pass", "63.74"), ("pass", "25.38"), ("pass", "10.88")]
 
 
+def test_a_share_after_an_underlined_blank_is_read() -> None:
+    # A filled-in underline before the share, as OCR reads it (jianchayuan 2018 scanned, p25).
+    findings = _findings(
+        _budget([]),
+        "本年收入预算合计21,955.35万元，其中：",
+        "一般公共预算收入21,940.96万元，占_99.93%；",
+        "其他资金14.39万元，占_0.60%；",
+    )
+    shares = [(f.status, f.actual, f.expected) for f in findings if f.check == "prose.share"]
+    assert shares == [("pass", "99.93", "99.93"), ("fail", "0.60", "0.07")]
+
+
 @pytest.mark.parametrize(
     ("sentence", "flagged"),
     [

@@ -32,7 +32,9 @@ _PLAN_ACTUAL = re.compile(
     rf"[，,]\s*完成(?:进度|率)为?\s*{NUM}\s*%"
 )
 _SHARE = re.compile(
-    rf"{NUM}\s*万元[，,]?\s*(?:\S{{0,2}})?占(?:比)?\s*(?:([^的，。；\d]{{1,10}})的)?\s*{NUM}\s*%"
+    # `_` as well as spaces before the share: an underlined blank filled in (`占_0.06%`, as OCR
+    # reads a printed underline).
+    rf"{NUM}\s*万元[，,]?\s*(?:\S{{0,2}})?占(?:比)?\s*(?:([^的，。；\d_]{{1,10}})的)?[\s_]*{NUM}\s*%"
 )
 _AMOUNT = re.compile(rf"{NUM}\s*(万元|元)")
 
