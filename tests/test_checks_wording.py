@@ -173,7 +173,9 @@ def test_a_body_title_with_a_qualifier_after_it_is_the_listed_table() -> None:
     assert [f.actual for f in failed] == ["missing"] and "收入决算表" in failed[0].message
 
 
-def _tabular_contents(listed: list[str], body_titles: list[str]) -> tuple[LayoutDocument, list[SourceSpan]]:
+def _tabular_contents(
+    listed: list[str], body_titles: list[str], heading: tuple[str, ...] = ("目        录",)
+) -> tuple[LayoutDocument, list[SourceSpan]]:
     """A 目录 printed as a table: `序号` and `报表名称` columns, the number and the title of each
     entry separate cells, and the heading written last in the text layer though printed on top."""
     rows = [("序号", "报表名称"), *[(t.split("、")[0] + "、", t.split("、", 1)[1]) for t in listed]]
@@ -182,7 +184,11 @@ def _tabular_contents(listed: list[str], body_titles: list[str]) -> tuple[Layout
         y = 110.0 + 34 * i
         lines += [Line(text=number, bbox=(123, y, 163, y + 20), page=1)]
         lines += [Line(text=title, bbox=(192, y, 192 + 14 * len(title), y + 20), page=1)]
-    lines.append(Line(text="目        录", bbox=(326, 48, 509, 78), page=1))
+    for k, part in enumerate(heading):  # one line, or one per character as OCR reads it letter-spaced
+        x0 = 326 + k * 150
+        lines.append(
+            Line(text=part, bbox=(x0, 48 - k, x0 + (183 if len(heading) == 1 else 33), 78 + k), page=1)
+        )
     pages = [Page(number=1, width=842, height=595, lines=tuple(lines))]
     for number, title in enumerate(body_titles, start=2):
         box = (300.0, 40.0, 300.0 + 14 * len(title), 60.0)
@@ -212,6 +218,16 @@ def test_a_contents_table_read_in_rows(body: list[str], expected: list[tuple[str
     findings = run_checks([_fa()], [paragraphs], layout=layout)
     assert [(f.severity, f.actual) for f in _failed(findings, "contents.body")] == expected
     assert len([f for f in findings if f.check == "contents.body"]) == 3
+
+
+def test_a_letter_spaced_heading_read_as_two_lines_is_the_contents() -> None:
+    listed = ["一、收支预算总表", "二、一般公共预算“三公”经费、会议费支出预算表", "三、政府采购支出预算表"]
+    body = ["“三公”经费、会议费支出预算表", "收支预算总表", "政府采购支出预算表"]
+    layout, paragraphs = _tabular_contents(listed, body, heading=("目", "录"))
+    findings = run_checks([_fa()], [paragraphs], layout=layout)
+    assert [(f.severity, f.actual) for f in _failed(findings, "contents.body")] == [
+        ("warning", "out of order")
+    ]
 
 
 def test_short_titles_left_after_dropping_scope_words_never_match_loosely() -> None:

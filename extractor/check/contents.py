@@ -70,6 +70,13 @@ def _entries(source: SourceText) -> tuple[list[SourceSpan], int] | None:
     lines = list(source.lines)
     at = next((line for line in lines if _is_heading(line)), None)
     if at is None:
+        # A heading printed letter-spaced (`目    录`) can come out of OCR as two lines, `目`
+        # and `录`, on one row: look for it in the pages' rows.
+        pages = sorted({line.page for line in lines if squeeze(line.text) in ("目", "录")})
+        at = next(
+            (r for p in pages for r in _rows([x for x in lines if x.page == p]) if _is_heading(r)), None
+        )
+    if at is None:
         return None
     lines = _in_rows(lines, at.page)
     start = next(i for i, line in enumerate(lines) if _is_heading(line))
