@@ -349,3 +349,13 @@ def test_a_heading_stroke_just_past_its_text_box_is_no_border() -> None:
     assert _inside_text(Segment(719.0, 137.0, 198.0, 6.0), [title], vertical=True)
     cell_text = (300.0, 200.0, 500.0, 230.0)  # OCR joined two cells: the border runs on past the box
     assert not _inside_text(Segment(400.0, 185.0, 245.0, 2.0), [cell_text], vertical=True)
+
+
+def test_an_underlined_blank_ocr_reads_as_underscores_is_spaces() -> None:
+    # `增长 0.06 %` with the number in an underlined blank: the text layer gives spaces, OCR `_`.
+    text = "相比增加21.8万元，增长_0.06_%。"
+    box = (100 * PX, 30 * PX, 300 * PX, 46 * PX)
+    words = (OcrWord(text=text, box=box, confidence=0.9),)
+    engine = FakeOcrEngine([OcrResult(lines=(OcrLine(text=text, box=box, confidence=0.9, words=words),))])
+    (line,) = _page(np.asarray(render_table(with_text=False)), engine).lines
+    assert line.text == "相比增加21.8万元，增长 0.06 %。" and line.words[0].text == line.text

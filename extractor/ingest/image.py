@@ -227,6 +227,18 @@ def _scaled(box: PixelBox, sx: float, sy: float) -> BBox:
     return (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
 
 
+def _underlines_as_spaces(line: OcrLine) -> OcrLine:
+    """The line with `_` read as the space it underlines.
+
+    Reports fill numbers into underlined blanks (`增长  0.06  %`); a text layer gives the
+    blank as spaces, OCR reads the underline as `_` (`增长_0.06_%`), which no sentence
+    pattern expects. Same length, so the words still spell the line."""
+    if "_" not in line.text:
+        return line
+    words = tuple(w.model_copy(update={"text": w.text.replace("_", " ")}) for w in line.words)
+    return line.model_copy(update={"text": line.text.replace("_", " "), "words": words})
+
+
 def _with_lost_one(line: OcrLine) -> OcrLine:
     """The line with the 一 OCR left off its start put back (see OCR_LOST_LEADING_ONE),
     its box and first word reaching one character further left; else the line itself."""
@@ -338,7 +350,7 @@ def page_from_image(
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    read = [_with_lost_one(line) for line in result.lines]
+    read = [_with_lost_one(_underlines_as_spaces(line)) for line in result.lines]
     missed = missed_regions(ink, [line.box for line in read], horizontal, vertical, 1 / sx)
     if missed:  # ink in table cells the detector found no text in: read on its own
         read += read_regions(image, missed, engine, 1 / sx)
