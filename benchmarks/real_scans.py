@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scan_like import page_seed, scanned  # noqa: E402
+from scan_like import save_scan  # noqa: E402
 
 
 def build_corpus(out: Path, only: list[str]) -> Path:
@@ -44,11 +44,8 @@ def build_corpus(out: Path, only: list[str]) -> Path:
         target = root / "scan" / source.name
         if target.exists():
             continue
-        with pymupdf.open(source) as doc, pymupdf.open() as scan:
-            for index, page in enumerate(doc):
-                new = scan.new_page(width=page.rect.width, height=page.rect.height)
-                new.insert_image(new.rect, stream=scanned(page, page_seed(source.name, index)))
-            scan.save(target.with_suffix(".part"))
+        with pymupdf.open(source) as doc:
+            save_scan(doc, source.name, list(range(doc.page_count)), target.with_suffix(".part"))
         target.with_suffix(".part").rename(target)
         print(f"built {target.name}", flush=True)
     return out

@@ -59,6 +59,16 @@ def scanned(page: pymupdf.Page, seed: int) -> bytes:
     return out.getvalue()
 
 
+def save_scan(doc: pymupdf.Document, name: str, indices: list[int], path: Path) -> None:
+    """Save the pages `indices` of `doc` (a file called `name`, which seeds them) as a scan-like PDF."""
+    with pymupdf.open() as scan:
+        for index in indices:
+            page = doc[index]
+            target = scan.new_page(width=page.rect.width, height=page.rect.height)
+            target.insert_image(target.rect, stream=scanned(page, page_seed(name, index)))
+        scan.save(path)
+
+
 def build(sources: list[Path], out_dir: Path, per_file: int) -> list[tuple[Path, list[int]]]:
     """One scan-like PDF per source with pages; returns (pdf, its page indices 0..n-1)."""
     built = []
@@ -67,13 +77,7 @@ def build(sources: list[Path], out_dir: Path, per_file: int) -> list[tuple[Path,
             picks = table_pages(doc, per_file)
             if not picks:
                 continue
-            scan = pymupdf.open()
-            for index in picks:
-                page = doc[index]
-                target = scan.new_page(width=page.rect.width, height=page.rect.height)
-                target.insert_image(target.rect, stream=scanned(page, page_seed(source.name, index)))
             path = out_dir / f"{source.stem}.scan.pdf"
-            scan.save(path)
-            scan.close()
+            save_scan(doc, source.name, picks, path)
         built.append((path, list(range(len(picks)))))
     return built
