@@ -106,8 +106,9 @@ def read_regions(
     px_per_pt: float,
     settings: MissedTextSettings = DEFAULT,
 ) -> list[OcrLine]:
-    """What the engine reads in each region cut out on its own (white margin around it),
-    in page pixels; a line read mostly outside its region (a neighbour's edge) is dropped."""
+    """What the engine reads in each region cut out on its own (a margin of the crop's paper
+    tone around it), in page pixels; a line whose centre falls outside its region (a
+    neighbour's edge) is dropped."""
     pad = round(settings.pad * px_per_pt)
     out: list[OcrLine] = []
     for x0, y0, x1, y1 in regions:
