@@ -4,6 +4,7 @@ scan (benchmarks/scan_like.py), then `extractor eval` on those scans (not a test
     python benchmarks/real_scans.py                     # build in a temp dir, eval, print
     python benchmarks/real_scans.py --keep /tmp/rs      # keep the scans (a re-run reuses them)
     python benchmarks/real_scans.py --only jiangsu_renda_2018 --only shanghai
+    python benchmarks/real_scans.py --turned --keep /tmp/rst   # pages fed sideways / upside down
 
 The real corpus's gold was typed from the born-digital PDFs; the same gold scores the
 scans, so `real/scan` F1 next to `real/pdf` F1 (`extractor eval --corpus real --variant
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_like import save_scan  # noqa: E402
 
 
-def build_corpus(out: Path, only: list[str]) -> Path:
+def build_corpus(out: Path, only: list[str], turned: bool = False) -> Path:
     """`out/real/` laid out as a corpus: gold and corpus.toml copied, scan/<name>.pdf built.
     A scan already there is reused (its pages depend only on the source and its name)."""
     source_root = ROOT / "samples" / "real"
@@ -45,7 +46,9 @@ def build_corpus(out: Path, only: list[str]) -> Path:
         if target.exists():
             continue
         with pymupdf.open(source) as doc:
-            save_scan(doc, source.name, list(range(doc.page_count)), target.with_suffix(".part"))
+            save_scan(
+                doc, source.name, list(range(doc.page_count)), target.with_suffix(".part"), turned=turned
+            )
         target.with_suffix(".part").rename(target)
         print(f"built {target.name}", flush=True)
     return out
@@ -60,12 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build into (and reuse) this folder instead of a temp dir")
     parser.add_argument("--only", action="append", default=[], help="documents whose name starts with this")
     parser.add_argument("--out", type=Path, help="where eval writes report.json and report.md")
+    parser.add_argument(
+        "--turned",
+        action="store_true",
+        help="pages as a sheet feeder gives them: landscape pages a quarter turned, 1 in 10 upside down "
+        "(use another --keep folder than for upright scans)",
+    )
     args = parser.parse_args(argv)
 
     from extractor.cli import main as cli
 
     def run(folder: Path) -> int:
-        build_corpus(folder, args.only)
+        build_corpus(folder, args.only, args.turned)
         command = ["eval", "--samples", str(folder), "--corpus", "real", "--variant", "scan"]
         command += [x for o in args.only for x in ("--only", o)]
         command += ["--out", str(args.out)] if args.out else []

@@ -45,11 +45,27 @@ def page_seed(name: str, index: int) -> int:
     return int.from_bytes(hashlib.blake2b(f"{name}:{index}".encode(), digest_size=8).digest())
 
 
-def scanned(page: pymupdf.Page, seed: int) -> bytes:
-    """The page as a scanner would give it: JPEG bytes of a noisy, skewed 300-dpi grayscale image."""
+UPSIDE_DOWN_SHARE = 0.1
+"""With `turned`, this share of the portrait pages is fed upside down."""
+
+
+def quarter_turns(page: pymupdf.Page, seed: int) -> int:
+    """How a sheet feeder delivers the page, in counter-clockwise quarter turns: a landscape
+    page on a portrait sheet, turned one way or the other; now and then a sheet upside down."""
+    rng = np.random.default_rng(seed ^ 0x7475726E)  # its own stream: the scan's noise is unchanged
+    if page.rect.width > page.rect.height:
+        return 1 if rng.random() < 0.5 else 3
+    return 2 if rng.random() < UPSIDE_DOWN_SHARE else 0
+
+
+def scanned(page: pymupdf.Page, seed: int, turns: int = 0) -> bytes:
+    """The page as a scanner would give it: JPEG bytes of a noisy, skewed 300-dpi grayscale image,
+    turned `turns` quarters counter-clockwise."""
     rng = np.random.default_rng(seed)
     pix = page.get_pixmap(dpi=SCAN_DPI, colorspace=pymupdf.csGRAY, alpha=False)
     img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    if turns % 4:
+        img = img.rotate(90 * (turns % 4), expand=True)
     img = img.rotate(float(rng.uniform(-MAX_SKEW_DEG, MAX_SKEW_DEG)), Image.Resampling.BICUBIC, fillcolor=255)
     # Paper is never white nor ink black on a scan: map 0..255 to ~30..235, then sensor noise.
     pixels = np.asarray(img, dtype=np.float32) * (205.0 / 255.0) + 30.0
@@ -59,13 +75,23 @@ def scanned(page: pymupdf.Page, seed: int) -> bytes:
     return out.getvalue()
 
 
-def save_scan(doc: pymupdf.Document, name: str, indices: list[int], path: Path) -> None:
-    """Save the pages `indices` of `doc` (a file called `name`, which seeds them) as a scan-like PDF."""
+def save_scan(
+    doc: pymupdf.Document, name: str, indices: list[int], path: Path, *, turned: bool = False
+) -> None:
+    """Save the pages `indices` of `doc` (a file called `name`, which seeds them) as a scan-like PDF.
+
+    `turned`: pages as a sheet feeder gives them (`quarter_turns`), each PDF page the size of
+    its turned image and with no /Rotate, so a reader must find which way up it is."""
     with pymupdf.open() as scan:
         for index in indices:
             page = doc[index]
-            target = scan.new_page(width=page.rect.width, height=page.rect.height)
-            target.insert_image(target.rect, stream=scanned(page, page_seed(name, index)))
+            seed = page_seed(name, index)
+            turns = quarter_turns(page, seed) if turned else 0
+            width, height = (
+                (page.rect.height, page.rect.width) if turns % 2 else (page.rect.width, page.rect.height)
+            )
+            target = scan.new_page(width=width, height=height)
+            target.insert_image(target.rect, stream=scanned(page, seed, turns))
         scan.save(path)
 
 

@@ -25,7 +25,8 @@ from extractor.core.errors import InputError
 from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
 from extractor.ingest.missed_text import missed_regions, read_regions
-from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrWord, PixelBox
+from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrResult, OcrWord, PixelBox
+from extractor.ingest.orientation import DEFAULT_ORIENTATION, OrientationSettings, turns_to_try, upright_score
 from extractor.ingest.raster import (
     MIN_SKEW,
     Segment,
@@ -315,9 +316,20 @@ def _lines(
 
 
 def page_from_image(
-    image: np.ndarray, *, number: int, width_pt: float, height_pt: float, engine: OcrEngine
+    image: np.ndarray,
+    *,
+    number: int,
+    width_pt: float,
+    height_pt: float,
+    engine: OcrEngine,
+    orientation: OrientationSettings = DEFAULT_ORIENTATION,
 ) -> Page:
-    """OCR one page image (grayscale or RGB uint8) into a `Page` with lines and rulings in points."""
+    """OCR one page image (grayscale or RGB uint8) into a `Page` with lines and rulings in points.
+
+    A page that reads badly as it lies (sideways or upside down, orientation.py) is turned
+    and read again; the best reading is kept, and a page turned a quarter swaps its width
+    and height (it is then the landscape page a reader sees).
+    """
     gray = to_gray(image)
     if int(np.count_nonzero(gray < _INK_LEVEL)) < _MIN_INK_PIXELS:
         # A blank page (the back of a sheet, a separator, a padding frame): nothing to read, and
@@ -327,6 +339,39 @@ def page_from_image(
         )
     # Engines get what the OcrEngine protocol promises: uint8 grayscale or RGB (alpha dropped).
     image = gray if image.ndim == 2 else np.ascontiguousarray(image[:, :, :3])
+    reading = _read_as_it_lies(image, gray, (width_pt, height_pt), engine)
+    best = upright_score(reading.result, orientation)
+    if best < orientation.good_score:
+        first = best
+        for turns in turns_to_try(reading.result, orientation):
+            size = (height_pt, width_pt) if turns % 2 else (width_pt, height_pt)
+            turned = np.ascontiguousarray(np.rot90(image, turns))
+            turned_gray = turned if image is gray else to_gray(turned)
+            candidate = _read_as_it_lies(turned, turned_gray, size, engine)
+            score = upright_score(candidate.result, orientation)
+            if score >= first + orientation.better_by and score > best:
+                reading, best = candidate, score
+            if best >= orientation.good_score:
+                break
+    return _assemble(reading, number, engine)
+
+
+class _Reading(NamedTuple):
+    """A page image the way up it was read (deskewed), its rulings, and the engine's reading."""
+
+    image: np.ndarray
+    gray: np.ndarray
+    size_pt: tuple[float, float]
+    dark: np.ndarray
+    horizontal: list[Segment]
+    vertical: list[Segment]
+    result: OcrResult
+
+
+def _read_as_it_lies(
+    image: np.ndarray, gray: np.ndarray, size_pt: tuple[float, float], engine: OcrEngine
+) -> _Reading:
+    """Deskew the page, find its rulings and OCR it, the way up it is given."""
     skew = estimate_skew(gray)
     if abs(skew) >= MIN_SKEW and image is gray:
         # A grayscale page is its own gray: rotate it once (~0.07 s a 200-dpi A4 page).
@@ -339,12 +384,18 @@ def page_from_image(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-page") as pool:
             reading = pool.submit(engine.read, image)
             dark = binarise(gray)
-            horizontal, vertical = find_rulings(dark, width_pt)
+            horizontal, vertical = find_rulings(dark, size_pt[0])
             result = reading.result()
     else:
         dark = binarise(gray)
-        horizontal, vertical = find_rulings(dark, width_pt)
+        horizontal, vertical = find_rulings(dark, size_pt[0])
         result = engine.read(image)
+    return _Reading(image, gray, size_pt, dark, horizontal, vertical, result)
+
+
+def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
+    """The `Page` of a reading: rulings that are not glyph strokes, missed cells read, lines in points."""
+    image, gray, (width_pt, height_pt), dark, horizontal, vertical, result = reading
     boxes = [ln.box for ln in result.lines]
     horizontal = [s for s in horizontal if not _inside_text(s, boxes, vertical=False)]
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]

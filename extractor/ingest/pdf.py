@@ -8,6 +8,7 @@ but which carry images go to OCR; `ocr="always"` forces OCR, `"never"` forbids i
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -104,8 +105,44 @@ def _words_from_line(line: dict[str, Any]) -> list[Word]:
 
 def text_lines(page: pymupdf.Page, number: int) -> list[Line]:
     """Lines of the text layer; each pymupdf line becomes one Line of spans (Words)."""
+    return _lines_of(_raw_text(page), number)
+
+
+def _raw_text(page: pymupdf.Page) -> dict[str, Any]:
+    data: dict[str, Any] = page.get_text(
+        "rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    )
+    return data
+
+
+_TURN_FOR_DIRECTION = {(0, -1): 90, (0, 1): 270, (-1, 0): 180}
+"""Writing direction of a page's text (pymupdf's line `dir`, y down) → the clockwise turn
+(/Rotate) that shows it left to right: text running bottom to top needs a quarter clockwise."""
+
+SIDEWAYS_SHARE = 0.5
+"""A page is turned when more than this share of its characters runs one other way: a few
+vertical labels in a table's header leave it alone."""
+
+
+def upright_turn(data: dict[str, Any]) -> int:
+    """Degrees clockwise that bring the text of `data` (a rawdict) upright; 0 when it already is.
+
+    A landscape table is sometimes placed on a portrait page turned, by the content's own
+    matrix rather than /Rotate; its text then runs up or down the page and reads as columns."""
+    chars: Counter[tuple[int, int]] = Counter()
+    for block in data["blocks"]:
+        for line in block.get("lines", ()):
+            direction = (round(line["dir"][0]), round(line["dir"][1]))
+            chars[direction] += sum(len(span.get("chars", ())) for span in line["spans"])
+    total = sum(chars.values())
+    for direction, turn in _TURN_FOR_DIRECTION.items():
+        if total and chars[direction] > SIDEWAYS_SHARE * total:
+            return turn
+    return 0
+
+
+def _lines_of(data: dict[str, Any], number: int) -> list[Line]:
     lines: list[Line] = []
-    data = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
     for block in data["blocks"]:
         if block.get("type") != 0:
             continue
@@ -270,7 +307,13 @@ def _read_page(
         # every box is in the coordinates a reader sees.
         page.remove_rotation()
     number = index + 1
-    lines = text_lines(page, number)
+    data = _raw_text(page)
+    if turn := upright_turn(data):
+        # Shown turned, then the turn written into the content: boxes and rulings as a reader sees them.
+        page.set_rotation(turn)
+        page.remove_rotation()
+        data = _raw_text(page)
+    lines = _lines_of(data, number)
     if needs_ocr(page, lines, ocr):
         if not can_ocr:
             raise InputError(

@@ -1,0 +1,91 @@
+"""Which way up a page image is, judged from what the OCR engine read on it.
+
+Scanners deliver landscape tables as portrait images with the content turned a
+quarter (either way), and now and then a sheet upside down; the PDF often says
+nothing (/Rotate 0). Read as it lies, such a page gives tall text boxes (sideways)
+or confident-looking garbage at low confidence (upside down), and no table.
+
+Nothing here is run for a page read well: the first read is judged, and only a
+page that reads badly is turned and read again, keeping the best reading. The
+judgement uses only what every `OcrEngine` returns (boxes and confidences).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from extractor.ingest.ocr.base import OcrResult
+
+
+@dataclass(frozen=True)
+class OrientationSettings:
+    """Tolerances for judging a page's reading.
+
+    Measured on the scanned sample pages and 424 real pages scanned upright, every
+    page's median line confidence is ≥ 0.93 (most ≥ 0.99) and its share of text in
+    tall boxes 0–0.1; turned a quarter the tall share is ~1.0, upside down the
+    median confidence 0.55–0.75.
+    """
+
+    good_score: float = 0.85
+    """A reading scoring this much (see `upright_score`) is kept as it is."""
+    better_by: float = 0.1
+    """A turned reading replaces the first only when it scores this much higher."""
+    tall: float = 1.5
+    """A box whose height is this many times its width holds sideways text."""
+    min_lines: int = 3
+    """Fewer lines than this say too little to turn a page for."""
+    sure_line: float = 0.9
+    """Median confidence of the tall boxes above which they were read the right way round."""
+
+
+DEFAULT_ORIENTATION = OrientationSettings()
+
+
+def _areas(result: OcrResult, settings: OrientationSettings) -> tuple[float, float]:
+    """Area of the boxes that are wide and of those that are tall (squarish ones count in neither)."""
+    wide = tall = 0.0
+    for line in result.lines:
+        x0, y0, x1, y1 = line.box
+        w, h = x1 - x0, y1 - y0
+        if h > settings.tall * w:
+            tall += w * h
+        elif w > settings.tall * h:
+            wide += w * h
+    return wide, tall
+
+
+def upright_score(result: OcrResult, settings: OrientationSettings = DEFAULT_ORIENTATION) -> float:
+    """0..1: the share of text in wide boxes times the median line confidence.
+
+    An upright page scores near 1; sideways ~0 (its lines are tall); upside down ~0.6
+    (its lines are wide but read as garbage at low confidence). A page with fewer than
+    `min_lines` lines scores 1: too little to judge by. That includes a page of rulings, a
+    photo or a seal with no text, which would otherwise be read three more times; the cost
+    is a sideways page of two or three lines of large type (a cover), which the engine reads
+    as garbage and drops.
+    """
+    if len(result.lines) < settings.min_lines:
+        return 1.0
+    wide, tall = _areas(result, settings)
+    share = wide / (wide + tall) if wide + tall > 0 else 1.0
+    return share * statistics.median(line.confidence for line in result.lines)
+
+
+def turns_to_try(result: OcrResult, settings: OrientationSettings = DEFAULT_ORIENTATION) -> list[int]:
+    """Quarter turns (numpy.rot90's k, counter-clockwise) worth reading the page at, likeliest first.
+
+    Sideways text (mostly tall boxes) is turned a quarter; the engine may already have
+    read the tall boxes turned one way (RapidOCR turns a tall crop counter-clockwise),
+    and if they read well that is the way the page goes. Otherwise the page is tried
+    upside down.
+    """
+    wide, tall = _areas(result, settings)
+    if tall > wide:
+        tall_lines = [
+            ln for ln in result.lines if ln.box[3] - ln.box[1] > settings.tall * (ln.box[2] - ln.box[0])
+        ]
+        read_well = statistics.median(ln.confidence for ln in tall_lines) >= settings.sure_line
+        return [1, 3] if read_well else [3, 1]
+    return [2]
