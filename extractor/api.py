@@ -207,16 +207,19 @@ def run(path: str | Path, options: ExtractOptions | None = None) -> ExtractionRu
         findings = check_drafts(drafts, layout=doc)  # layout: wording/contents checks (issue 17)
 
         timings["check"] = time.perf_counter() - start
-    result = ResultDocument(
+    source: dict[str, object] = {
+        "file": _printable(path.name),
+        "sha256": _sha256(path),
+        "pages": doc.n_pages,
         # Extension `source.path`: where the source was read, so `extractor check` can re-read it.
-        source=Source.model_validate(
-            {
-                "file": _printable(path.name),
-                "sha256": _sha256(path),
-                "pages": doc.n_pages,
-                "path": _printable(str(path.resolve())),
-            }
-        ),
+        "path": _printable(str(path.resolve())),
+    }
+    if turned := {str(page.number): page.turned for page in doc.pages if page.turned}:
+        # Extension `source.turned`: pages read turned (degrees clockwise, page number → turn);
+        # their evidence boxes are in the turned page's points (the review page shows it so).
+        source["turned"] = turned
+    result = ResultDocument(
+        source=Source.model_validate(source),
         reports=reports_of(drafts),
         findings=findings + llm_findings,
     )

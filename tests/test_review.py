@@ -212,6 +212,60 @@ def test_boxes_follow_a_rotated_page(tmp_path: Path) -> None:
     )
 
 
+def test_a_page_read_turned_is_shown_turned_under_its_boxes(tmp_path: Path) -> None:
+    """A sample whose first page is placed turned on a portrait sheet (content matrix, /Rotate 0):
+    the extractor reads it turned (`source.turned`) and the review page shows it the same way."""
+    with pymupdf.open(SAMPLE) as upright, pymupdf.open() as sheet:
+        first = upright[0]
+        first.draw_rect(pymupdf.Rect(20, 20, 60, 40), color=(0, 0, 0), fill=(0, 0, 0))
+        width, height = first.rect.width, first.rect.height
+        sheet.new_page(width=height, height=width).show_pdf_page(
+            pymupdf.Rect(0, 0, height, width), upright, 0, rotate=90
+        )
+        sheet.insert_pdf(upright, from_page=1)
+        sheet.save(tmp_path / "turned.pdf")
+    doc = extract(tmp_path / "turned.pdf")
+    assert (doc.source.model_extra or {})["turned"] == {"1": 90}
+    assert [r.kind for r in doc.reports] == [r.kind for r in extract(SAMPLE).reports]
+    result = tmp_path / "turned.json"
+    result.write_text(dump_result(doc), encoding="utf-8")
+    view = render_pages(tmp_path / "turned.pdf", dpi=72, turned={1: 90})[0]
+    assert (view.width, view.height) == pytest.approx((width, height))
+    assert view.src is not None
+    image = Image.open(io.BytesIO(base64.b64decode(view.src.split(",", 1)[1]))).convert("L")
+    left, top, box_w, box_h = view.box((20, 20, 60, 40))  # where the rectangle is on the page as read
+    inside = image.crop(
+        (
+            int((left + 0.01) * image.width),
+            int((top + 0.01) * image.height),
+            int((left + box_w - 0.01) * image.width),
+            int((top + box_h - 0.01) * image.height),
+        )
+    )
+    assert inside.getextrema()[1] < 60, "the box must cover the black rectangle in the turned picture"
+    out = tmp_path / "turned.html"
+    assert main(["review", str(result), "--source", str(tmp_path / "turned.pdf"), "-o", str(out)]) == 0
+
+
+def test_an_image_read_turned_keeps_its_frame(tmp_path: Path) -> None:
+    Image.new("L", (300, 500), 255).save(tmp_path / "sheet.png")
+    (view,) = render_pages(tmp_path / "sheet.png", dpi=72, turned={1: 270})
+    assert (view.width, view.height) == pytest.approx((595.0 * 500 / 300, 595.0))
+
+
+def test_a_malformed_turn_is_one_clear_line(
+    extracted: tuple[Path, ResultDocument], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result, _ = extracted
+    data = json.loads(result.read_text(encoding="utf-8"))
+    data["source"]["turned"] = {"1": 45}
+    bad = tmp_path / "bad_turn.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["review", str(bad), "--source", str(SAMPLE), "-o", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert "source.turned" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
 def test_pages_can_go_beside_the_page(extracted: tuple[Path, ResultDocument], tmp_path: Path) -> None:
     result, doc = extracted
     out = tmp_path / "r.html"

@@ -73,6 +73,10 @@ class Ruling(Model):
         return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
 
 
+Turn = Literal[0, 90, 180, 270]
+"""Degrees clockwise, the way PDF's /Rotate counts."""
+
+
 class Page(Model):
     """One page as ingested: lines of text, ruling lines, and how the text was obtained."""
 
@@ -83,6 +87,9 @@ class Page(Model):
     rulings: tuple[Ruling, ...] = ()
     text_source: Literal["text", "ocr", "plain"] = "text"
     ocr_engine: str | None = None
+    turned: Turn = 0
+    """Degrees clockwise the page was turned to read it upright (it lay sideways or upside down);
+    its size and every box are those of the turned page."""
 
 
 class Cell(Model):

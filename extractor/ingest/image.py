@@ -347,7 +347,7 @@ def page_from_image(
             size = (height_pt, width_pt) if turns % 2 else (width_pt, height_pt)
             turned = np.ascontiguousarray(np.rot90(image, turns))
             turned_gray = turned if image is gray else to_gray(turned)
-            candidate = _read_as_it_lies(turned, turned_gray, size, engine)
+            candidate = _read_as_it_lies(turned, turned_gray, size, engine)._replace(turns=turns)
             score = upright_score(candidate.result, orientation)
             if score >= first + orientation.better_by and score > best:
                 reading, best = candidate, score
@@ -366,6 +366,8 @@ class _Reading(NamedTuple):
     horizontal: list[Segment]
     vertical: list[Segment]
     result: OcrResult
+    turns: int = 0
+    """Quarter turns counter-clockwise (numpy.rot90's k) from the image as given."""
 
 
 def _read_as_it_lies(
@@ -395,7 +397,7 @@ def _read_as_it_lies(
 
 def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
     """The `Page` of a reading: rulings that are not glyph strokes, missed cells read, lines in points."""
-    image, gray, (width_pt, height_pt), dark, horizontal, vertical, result = reading
+    image, gray, (width_pt, height_pt), dark, horizontal, vertical, result, turns = reading
     boxes = [ln.box for ln in result.lines]
     horizontal = [s for s in horizontal if not _inside_text(s, boxes, vertical=False)]
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
@@ -416,4 +418,5 @@ def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
         rulings=tuple(rulings),
         text_source="ocr",
         ocr_engine=engine.name,
+        turned=(-90 * turns) % 360,
     )

@@ -17,7 +17,7 @@ import pymupdf
 
 from extractor.core.errors import InputError, raised_in
 from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
-from extractor.core.types import Line, Page, Ruling, Word, union
+from extractor.core.types import Line, Page, Ruling, Turn, Word, union
 
 if TYPE_CHECKING:
     from extractor.ingest.ocr.base import OcrEngine
@@ -115,7 +115,7 @@ def _raw_text(page: pymupdf.Page) -> dict[str, Any]:
     return data
 
 
-_TURN_FOR_DIRECTION = {(0, -1): 90, (0, 1): 270, (-1, 0): 180}
+_TURN_FOR_DIRECTION: dict[tuple[int, int], Turn] = {(0, -1): 90, (0, 1): 270, (-1, 0): 180}
 """Writing direction of a page's text (pymupdf's line `dir`, y down) → the clockwise turn
 (/Rotate) that shows it left to right: text running bottom to top needs a quarter clockwise."""
 
@@ -124,7 +124,7 @@ SIDEWAYS_SHARE = 0.5
 vertical labels in a table's header leave it alone."""
 
 
-def upright_turn(data: dict[str, Any]) -> int:
+def upright_turn(data: dict[str, Any]) -> Turn:
     """Degrees clockwise that bring the text of `data` (a rawdict) upright; 0 when it already is.
 
     A landscape table is sometimes placed on a portrait page turned, by the content's own
@@ -284,9 +284,11 @@ def ingest_pdf(
             if ocr_image is not None and engine is not None:
                 from extractor.ingest.image import page_from_image
 
-                yield page_from_image(
+                read = page_from_image(
                     ocr_image, number=number, width_pt=page.width, height_pt=page.height, engine=engine()
                 )
+                # Turned once for its text's direction and maybe again for what OCR read: both count.
+                yield read.model_copy(update={"turned": (page.turned + read.turned) % 360})
                 any_text = True
                 continue
             any_text = any_text or bool(page.lines)
@@ -321,7 +323,7 @@ def _read_page(
                 f"page {number} is an image without a text layer and OCR is off; run with --ocr auto",
             )
         image = render_page(page, max_pixels=limits.max_pixels)
-        return Page(number=number, width=page.rect.width, height=page.rect.height), image
+        return Page(number=number, width=page.rect.width, height=page.rect.height, turned=turn), image
     return (
         Page(
             number=number,
@@ -330,6 +332,7 @@ def _read_page(
             lines=tuple(lines),
             rulings=tuple(rulings(page)),
             text_source="text",
+            turned=turn,
         ),
         None,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from extractor.core.errors import SchemaError
 from extractor.review.page import review_html, value_statuses
 from extractor.review.pages import PageView, locate_source, render_pages
-from extractor.schemas import ReportFileError, load_result
+from extractor.schemas import ReportFileError, ResultDocument, load_result
 
 
 def write_review(
@@ -36,12 +36,25 @@ def write_review(
         raise SchemaError(str(exc)) from exc
     path = locate_source(result, doc.source.file, doc.source.sha256, Path(source) if source else None)
     beside = out.parent / f"{out.stem}_pages" if images == "beside" else None
-    pages = render_pages(path, dpi=dpi, beside=beside)
+    pages = render_pages(path, dpi=dpi, beside=beside, turned=_turned(doc, result))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(review_html(doc, pages, result.name), encoding="utf-8")
     tmp.replace(out)
     return out
+
+
+def _turned(doc: ResultDocument, result: Path) -> dict[int, int]:
+    """The extension `source.turned` (page number → degrees clockwise), checked."""
+    raw = (doc.source.model_extra or {}).get("turned", {})
+    if not isinstance(raw, dict) or not all(
+        str(number).isdigit() and turn in (90, 180, 270) for number, turn in raw.items()
+    ):
+        raise SchemaError(
+            f"{result}: source.turned must map page numbers to 90, 180 or 270 (got {raw!r:.80}); "
+            "re-run the extraction or remove the field"
+        )
+    return {int(number): int(turn) for number, turn in raw.items()}
 
 
 __all__ = ["PageView", "render_pages", "review_html", "value_statuses", "write_review"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,10 +76,16 @@ def locate_source(result_path: Path, source_file: str, sha256: str | None, given
 
 
 def render_pages(
-    source: Path, dpi: int = 96, quality: int = 65, beside: Path | None = None
+    source: Path,
+    dpi: int = 96,
+    quality: int = 65,
+    beside: Path | None = None,
+    turned: Mapping[int, int] | None = None,
 ) -> list[PageView]:
     """Render every page as JPEG: embedded as data URIs, or written into the folder `beside`
-    (then each `src` is the path relative to that folder's parent, where the HTML goes)."""
+    (then each `src` is the path relative to that folder's parent, where the HTML goes).
+    `turned`: page number → degrees clockwise the extractor turned it to read it (the result's
+    `source.turned`); such a page is shown turned, as its evidence boxes are."""
     suffix = source.suffix.lower()
     if suffix in {".txt", ".text"}:
         pages = source.read_text(encoding="utf-8", errors="replace").split("\f")
@@ -90,8 +96,16 @@ def render_pages(
         raise InputError(str(source), f"cannot open it to render its pages: {exc}") from exc
     views = []
     try:
+        if turned and not doc.is_pdf:  # only a PDF page can be given a turn: an image becomes one
+            as_pdf = pymupdf.open("pdf", doc.convert_to_pdf())
+            doc.close()
+            doc = as_pdf
         for index in range(doc.page_count):
             page = doc[index]
+            frame = page.rect.width  # an image's frame is scaled by its width as read, before any turn
+            turn = (turned or {}).get(index + 1, 0)
+            if turn:
+                page.set_rotation((page.rotation + turn) % 360)
             rect = page.rect
             pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
             jpeg = pix.tobytes("jpeg", jpg_quality=quality)
@@ -103,8 +117,8 @@ def render_pages(
             else:
                 src = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
             if suffix in IMAGE_SUFFIXES:
-                scale = IMAGE_FRAME_WIDTH / rect.width
-                views.append(PageView(index + 1, IMAGE_FRAME_WIDTH, rect.height * scale, src))
+                scale = IMAGE_FRAME_WIDTH / frame
+                views.append(PageView(index + 1, rect.width * scale, rect.height * scale, src))
             else:
                 views.append(PageView(index + 1, rect.width, rect.height, src))
     finally:
