@@ -20,7 +20,7 @@ import pytest
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult, OcrWord, get_engine
-from extractor.ingest.ocr.ort_sessions import RecognitionArena, detector_sleeping_when_idle
+from extractor.ingest.ocr.ort_sessions import LookupDetInput, RecognitionArena, detector_sleeping_when_idle
 from extractor.ingest.ocr.paddle import PaddleOcrEngine
 from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, rec_cost
 from extractor.ingest.ocr.rapidocr import (
@@ -219,6 +219,28 @@ def test_recognition_arena_leaves_other_backends_alone() -> None:
     detector = types.SimpleNamespace(_load_det_model=lambda: types.SimpleNamespace(session=session))
     before = session.session
     assert detector_sleeping_when_idle(detector, 2) is detector and session.session is before
+
+
+@pytest.mark.parametrize("shape", [(2339, 1654, 3), (500, 1900, 3), (300, 200)])
+def test_the_detection_input_by_lookup_is_rapidocrs_own_bit_for_bit(shape: tuple[int, ...]) -> None:
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    own = DetPreProcess(1024, "max", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # unequal channels
+    image = np.random.default_rng(7).integers(0, 256, shape, dtype=np.uint8)
+    expected = own(image if image.ndim == 3 else np.dstack([image] * 3))
+    got = LookupDetInput(own)(image if image.ndim == 3 else np.dstack([image] * 3))
+    assert got is not None and expected is not None
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert np.array_equal(got, expected)
+
+
+def test_the_engine_detects_through_the_lookup() -> None:
+    from extractor.ingest.ocr import get_engine
+
+    engine = get_engine("rapidocr", threads=1)
+    engine._load()  # type: ignore[attr-defined]
+    detector = engine._engine.detector  # type: ignore[attr-defined]
+    assert isinstance(detector._load_det_model().get_preprocess(), LookupDetInput)
 
 
 def _quad(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:

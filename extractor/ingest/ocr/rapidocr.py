@@ -19,7 +19,11 @@ import numpy as np
 
 from extractor.core.errors import ConfigError, EngineError, EngineUnavailable
 from extractor.ingest.ocr.base import OcrLine, OcrResult, OcrWord, quad_to_box, to_bgr
-from extractor.ingest.ocr.ort_sessions import RecognitionArena, detector_sleeping_when_idle
+from extractor.ingest.ocr.ort_sessions import (
+    RecognitionArena,
+    detector_input_by_lookup,
+    detector_sleeping_when_idle,
+)
 from extractor.ingest.ocr.rapid_stages import StagedRapidOcr, release_freed_memory, tune_malloc_for_threads
 from extractor.ingest.ocr.rec_strips import StripSettings
 
@@ -180,8 +184,10 @@ class RapidOcrEngine:
                 # memory within a page and hands it back after.)
                 recogniser = RapidOCR(params=self._params(1))
                 self._engine = StagedRapidOcr(
-                    detector_sleeping_when_idle(
-                        RapidOCR(params=self._params(self.page_threads)), self.page_threads
+                    detector_input_by_lookup(
+                        detector_sleeping_when_idle(
+                            RapidOCR(params=self._params(self.page_threads)), self.page_threads
+                        )
                     ),
                     recogniser,
                     threads=self.page_threads,
