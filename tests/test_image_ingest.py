@@ -71,7 +71,7 @@ def _grid(page: Page) -> tuple[list[float], list[float]]:
     return hs, vs
 
 
-@pytest.mark.parametrize("degrees", [-1.2, -0.8, -0.3, 0.3, 0.8, 1.2])
+@pytest.mark.parametrize("degrees", [-4.6, -2.7, -1.2, -0.8, -0.3, 0.3, 0.8, 1.2, 3.5])
 def test_skew_is_estimated_within_a_tenth_of_a_degree(degrees: float) -> None:
     assert estimate_skew(rotated(render_table(), degrees)) == pytest.approx(degrees, abs=0.1)
 
@@ -84,9 +84,10 @@ def test_blank_page_has_no_skew_and_no_lines() -> None:
     assert page.text_source == "ocr" and page.ocr_engine == "fake"
 
 
-def test_rulings_of_a_rotated_table_come_back_straight_in_points() -> None:
-    engine = FakeOcrEngine([OcrResult()])
-    page = _page(rotated(render_table(with_text=False), 0.8), engine)
+@pytest.mark.parametrize("degrees", [0.8, 3.5])  # 3.5°: a sheet laid on a flatbed by hand
+def test_rulings_of_a_rotated_table_come_back_straight_in_points(degrees: float) -> None:
+    engine = FakeOcrEngine(lambda image: OcrResult())
+    page = _page(rotated(render_table(with_text=False), degrees), engine)
     hs, vs = _grid(page)
     assert hs == pytest.approx(YS, abs=1.0)
     assert vs == pytest.approx(XS, abs=1.0)

@@ -12,12 +12,13 @@ import numpy as np
 
 from extractor.core.disjoint import DisjointSet
 
-MAX_SKEW = 2.0
-"""Degrees; scans are searched for a skew in [-MAX_SKEW, MAX_SKEW]."""
+MAX_SKEW = 5.0
+"""Degrees; scans are searched for a skew in [-MAX_SKEW, MAX_SKEW]. A sheet laid on a flatbed
+by hand is often 2–4° off; left at 3.5° a table's borders break into pieces, and it is lost."""
 MIN_SKEW = 0.05
+"""Degrees; a smaller skew is left alone (rotating costs sharpness for nothing)."""
 COARSE_SAMPLE = 4
 """The coarse skew search reads one dark pixel in this many (see estimate_skew)."""
-"""Degrees; a smaller skew is left alone (rotating costs sharpness for nothing)."""
 RULING_MIN_FRACTION = 0.03
 """A ruling is at least this fraction of the page's shorter side long (longer than any glyph
 stroke of body text). The shorter side, not the width: a stroke's length follows the font
