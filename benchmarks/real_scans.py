@@ -5,6 +5,7 @@ scan (benchmarks/scan_like.py), then `extractor eval` on those scans (not a test
     python benchmarks/real_scans.py --keep /tmp/rs      # keep the scans (a re-run reuses them)
     python benchmarks/real_scans.py --only jiangsu_renda_2018 --only shanghai
     python benchmarks/real_scans.py --turned --keep /tmp/rst   # pages fed sideways / upside down
+    python benchmarks/real_scans.py --poor --keep /tmp/rsp     # 150 dpi, 3° skew, noisier, JPEG 40
 
 The real corpus's gold was typed from the born-digital PDFs; the same gold scores the
 scans, so `real/scan` F1 next to `real/pdf` F1 (`extractor eval --corpus real --variant
@@ -26,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scan_like import save_scan  # noqa: E402
+from scan_like import CLEAN, POOR, ScanStyle, save_scan  # noqa: E402
 
 
-def build_corpus(out: Path, only: list[str], turned: bool = False) -> Path:
+def build_corpus(out: Path, only: list[str], turned: bool = False, style: ScanStyle = CLEAN) -> Path:
     """`out/real/` laid out as a corpus: gold and corpus.toml copied, scan/<name>.pdf built.
     A scan already there is reused (its pages depend only on the source and its name)."""
     source_root = ROOT / "samples" / "real"
@@ -69,12 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         help="pages as a sheet feeder gives them: landscape pages a quarter turned, 1 in 10 upside down "
         "(use another --keep folder than for upright scans)",
     )
+    parser.add_argument(
+        "--poor",
+        action="store_true",
+        help="an archive's scans: 150 dpi, up to 3° skew, twice the noise, JPEG quality 40 "
+        "(use another --keep folder)",
+    )
     args = parser.parse_args(argv)
 
     from extractor.cli import main as cli
 
     def run(folder: Path) -> int:
-        build_corpus(folder, args.only, args.turned)
+        build_corpus(folder, args.only, args.turned, POOR if args.poor else CLEAN)
         command = ["eval", "--samples", str(folder), "--corpus", "real", "--variant", "scan"]
         command += [x for o in args.only for x in ("--only", o)]
         command += ["--out", str(args.out)] if args.out else []

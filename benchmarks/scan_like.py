@@ -3,7 +3,8 @@
 The sample scans are few and mostly prose; published reports are mostly dense ruled
 tables. This renders real born-digital pages the way a scanner would deliver them:
 300-dpi grayscale, a slight skew, a greyish paper tone with sensor noise, and JPEG
-compression, each page an image in a new PDF (no text layer) of the page's size. The
+compression (`CLEAN`; `POOR` is an archive's 150-dpi, 3°, noisier, harder-compressed scan),
+each page an image in a new PDF (no text layer) of the page's size. The
 PDFs are built at run time in a folder the caller gives (a temp dir), never committed.
 
 Which pages: those with a ruled table (at least MIN_RULINGS rulings in the text layer's
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +25,24 @@ from PIL import Image
 
 from extractor.ingest.pdf import rulings
 
-SCAN_DPI = 300
 MIN_RULINGS = 10
 """A page with this many rulings holds a ruled table (a heading underline or a box has a few)."""
-MAX_SKEW_DEG = 0.8
-NOISE_SIGMA = 6.0
-JPEG_QUALITY = 75
+
+
+@dataclass(frozen=True)
+class ScanStyle:
+    """How a scanner delivers a page: resolution, the most skew, sensor noise, JPEG quality."""
+
+    dpi: int = 300
+    max_skew: float = 0.8
+    noise: float = 6.0
+    jpeg_quality: int = 75
+
+
+CLEAN = ScanStyle()
+"""An office scanner's output; what every benchmark used before POOR existed."""
+POOR = ScanStyle(dpi=150, max_skew=3.0, noise=12.0, jpeg_quality=40)
+"""An archive's: low resolution, a sheet laid by hand, a noisy sensor, heavy compression."""
 
 
 def table_pages(doc: pymupdf.Document, per_file: int) -> list[int]:
@@ -58,25 +72,32 @@ def quarter_turns(page: pymupdf.Page, seed: int) -> int:
     return 2 if rng.random() < UPSIDE_DOWN_SHARE else 0
 
 
-def scanned(page: pymupdf.Page, seed: int, turns: int = 0) -> bytes:
-    """The page as a scanner would give it: JPEG bytes of a noisy, skewed 300-dpi grayscale image,
+def scanned(page: pymupdf.Page, seed: int, turns: int = 0, style: ScanStyle = CLEAN) -> bytes:
+    """The page as a scanner would give it: JPEG bytes of a noisy, skewed grayscale image,
     turned `turns` quarters counter-clockwise."""
     rng = np.random.default_rng(seed)
-    pix = page.get_pixmap(dpi=SCAN_DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    pix = page.get_pixmap(dpi=style.dpi, colorspace=pymupdf.csGRAY, alpha=False)
     img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     if turns % 4:
         img = img.rotate(90 * (turns % 4), expand=True)
-    img = img.rotate(float(rng.uniform(-MAX_SKEW_DEG, MAX_SKEW_DEG)), Image.Resampling.BICUBIC, fillcolor=255)
+    skew = float(rng.uniform(-style.max_skew, style.max_skew))
+    img = img.rotate(skew, Image.Resampling.BICUBIC, fillcolor=255)
     # Paper is never white nor ink black on a scan: map 0..255 to ~30..235, then sensor noise.
     pixels = np.asarray(img, dtype=np.float32) * (205.0 / 255.0) + 30.0
-    pixels += rng.normal(0.0, NOISE_SIGMA, pixels.shape).astype(np.float32)
+    pixels += rng.normal(0.0, style.noise, pixels.shape).astype(np.float32)
     out = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=JPEG_QUALITY)
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=style.jpeg_quality)
     return out.getvalue()
 
 
 def save_scan(
-    doc: pymupdf.Document, name: str, indices: list[int], path: Path, *, turned: bool = False
+    doc: pymupdf.Document,
+    name: str,
+    indices: list[int],
+    path: Path,
+    *,
+    turned: bool = False,
+    style: ScanStyle = CLEAN,
 ) -> None:
     """Save the pages `indices` of `doc` (a file called `name`, which seeds them) as a scan-like PDF.
 
@@ -91,7 +112,7 @@ def save_scan(
                 (page.rect.height, page.rect.width) if turns % 2 else (page.rect.width, page.rect.height)
             )
             target = scan.new_page(width=width, height=height)
-            target.insert_image(target.rect, stream=scanned(page, seed, turns))
+            target.insert_image(target.rect, stream=scanned(page, seed, turns, style))
         scan.save(path)
 
 

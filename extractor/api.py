@@ -147,7 +147,8 @@ def layout_file(path: Path, options: ExtractOptions, timings: dict[str, float]) 
         factory = functools.partial(_engine, options.ocr_engine) if options.ocr != "never" else None
         pages = list(ingest_pdf(path, ocr=options.ocr, engine=factory, limits=limits))
     else:
-        from extractor.ingest.image import iter_frames, page_from_image
+        from extractor.ingest.image import page_from_image
+        from extractor.ingest.image_files import iter_frames
 
         if options.ocr == "never":
             raise InputError(str(path), "is an image, which needs OCR, and OCR is off; run with --ocr auto")

@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractor.core.errors import InputError
 from extractor.core.types import Page
-from extractor.ingest.image import load_image, page_from_image
+from extractor.ingest.image import page_from_image
+from extractor.ingest.image_files import load_image
 from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult, OcrWord
 from extractor.ingest.raster import estimate_skew
 
