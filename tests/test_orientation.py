@@ -51,9 +51,15 @@ def test_wide_text_read_at_low_confidence_is_tried_upside_down() -> None:
     assert turns_to_try(_result(WIDE, 0.6)) == [2]
 
 
-def test_a_page_with_few_lines_or_none_is_left_as_it_lies() -> None:
-    assert upright_score(_result(WIDE[:2], 0.6)) == 1.0  # two lines say too little to turn a page
-    assert upright_score(OcrResult()) == 1.0  # rulings or a photo only: not read three more times
+def test_a_page_with_nothing_read_is_tried_upside_down_only_when_it_holds_text_like_ink() -> None:
+    assert upright_score(OcrResult(), ink=0.005) == 0.0  # a cover's title line read upside down, dropped
+    assert turns_to_try(OcrResult()) == [2]
+    assert upright_score(OcrResult(), ink=0.0005) == 1.0  # specks, a lone digit: not read again
+
+
+def test_one_line_read_poorly_is_tried_upside_down() -> None:
+    assert upright_score(_result(WIDE[:1], 0.7)) == pytest.approx(0.7)
+    assert turns_to_try(_result(WIDE[:1], 0.7)) == [2]
 
 
 def _marked(height: int, width: int) -> np.ndarray:
@@ -156,6 +162,24 @@ def test_rapidocr_reads_a_ruled_table_fed_any_way_up(rapidocr: OcrEngine, turns:
     vs = sorted(r.x0 for r in page.rulings if not r.horizontal)
     hs = sorted(r.y0 for r in page.rulings if r.horizontal)
     assert hs == pytest.approx(YS, abs=1.0) and vs == pytest.approx(XS, abs=1.0)
+
+
+def test_rapidocr_reads_a_one_line_cover_fed_upside_down(rapidocr: OcrEngine) -> None:
+    from PIL import Image, ImageDraw
+    from test_image_ingest import PX, _font
+
+    cover = Image.new("L", (round(595 * PX), round(842 * PX)), 255)
+    ImageDraw.Draw(cover).text(
+        (90 * PX, 300 * PX), "江苏省人大常委会2018年度预算公开", font=_font(22), fill=0
+    )
+    page = page_from_image(
+        np.ascontiguousarray(np.rot90(np.asarray(cover), 2)),
+        number=1,
+        width_pt=595,
+        height_pt=842,
+        engine=rapidocr,
+    )
+    assert [ln.text for ln in page.lines] == ["江苏省人大常委会2018年度预算公开"] and page.turned == 180
 
 
 TURNED_TABLE = PageSpec(

@@ -245,7 +245,8 @@ def page_from_image(
     # Engines get what the OcrEngine protocol promises: uint8 grayscale or RGB (alpha dropped).
     image = gray if image.ndim == 2 else np.ascontiguousarray(image[:, :, :3])
     reading = _read_as_it_lies(image, gray, (width_pt, height_pt), engine)
-    best = upright_score(reading.result, orientation)
+    ink = 0.0 if reading.result.lines else _text_ink(reading)
+    best = upright_score(reading.result, orientation, ink)
     if best < orientation.good_score:
         first = best
         for turns in turns_to_try(reading.result, orientation):
@@ -253,12 +254,18 @@ def page_from_image(
             turned = np.ascontiguousarray(np.rot90(image, turns))
             turned_gray = turned if image is gray else to_gray(turned)
             candidate = _read_as_it_lies(turned, turned_gray, size, engine)._replace(turns=turns)
-            score = upright_score(candidate.result, orientation)
+            score = upright_score(candidate.result, orientation, ink)
             if score >= first + orientation.better_by and score > best:
                 reading, best = candidate, score
             if best >= orientation.good_score:
                 break
     return _assemble(reading, number, engine)
+
+
+def _text_ink(reading: _Reading) -> float:
+    """Share of the page's pixels that are ink other than rulings (text, if any was missed)."""
+    ink = erase(reading.dark, reading.horizontal, reading.vertical)
+    return float(np.count_nonzero(ink)) / max(ink.size, 1)
 
 
 class _Reading(NamedTuple):

@@ -35,8 +35,10 @@ class OrientationSettings:
     """A turned reading replaces the first only when it scores this much higher."""
     tall: float = 1.5
     """A box whose height is this many times its width holds sideways text."""
-    min_lines: int = 3
-    """Fewer lines than this say too little to turn a page for."""
+    text_ink: float = 0.002
+    """Share of dark pixels, rulings aside, above which a page with nothing read is worth
+    turning: a cover's one title line has ~0.5%; a blank back's specks, a lone page number or
+    an empty ruled form far less."""
     sure_line: float = 0.9
     """Median confidence of the tall boxes above which they were read the right way round."""
 
@@ -57,18 +59,19 @@ def _areas(result: OcrResult, settings: OrientationSettings) -> tuple[float, flo
     return wide, tall
 
 
-def upright_score(result: OcrResult, settings: OrientationSettings = DEFAULT_ORIENTATION) -> float:
+def upright_score(
+    result: OcrResult, settings: OrientationSettings = DEFAULT_ORIENTATION, ink: float = 0.0
+) -> float:
     """0..1: the share of text in wide boxes times the median line confidence.
 
     An upright page scores near 1; sideways ~0 (its lines are tall); upside down ~0.6
-    (its lines are wide but read as garbage at low confidence). A page with fewer than
-    `min_lines` lines scores 1: too little to judge by. That includes a page of rulings, a
-    photo or a seal with no text, which would otherwise be read three more times; the cost
-    is a sideways page of two or three lines of large type (a cover), which the engine reads
-    as garbage and drops.
+    (its lines are wide but read as garbage at low confidence). A page with nothing read
+    scores 0 when its share of dark pixels other than rulings (`ink`) reaches `text_ink` (the engine drops what
+    it reads at low confidence, so an upside-down or sideways cover can come back empty),
+    else 1: rulings, specks or a stamp are no reason to read a page again.
     """
-    if len(result.lines) < settings.min_lines:
-        return 1.0
+    if not result.lines:
+        return 0.0 if ink >= settings.text_ink else 1.0
     wide, tall = _areas(result, settings)
     share = wide / (wide + tall) if wide + tall > 0 else 1.0
     return share * statistics.median(line.confidence for line in result.lines)
@@ -80,8 +83,12 @@ def turns_to_try(result: OcrResult, settings: OrientationSettings = DEFAULT_ORIE
     Sideways text (mostly tall boxes) is turned a quarter; the engine may already have
     read the tall boxes turned one way (RapidOCR turns a tall crop counter-clockwise),
     and if they read well that is the way the page goes. Otherwise the page is tried
-    upside down.
+    upside down, and so is a page with nothing read.
     """
+    if not result.lines:
+        # Upside down (a cover fed the wrong way round) only: a page of large ink read as nothing
+        # is more often a photo or a chart than a sideways cover, and each try is a full read.
+        return [2]
     wide, tall = _areas(result, settings)
     if tall > wide:
         tall_lines = [
