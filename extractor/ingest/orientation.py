@@ -3,7 +3,7 @@
 Scanners deliver landscape tables as portrait images with the content turned a
 quarter (either way), and now and then a sheet upside down; the PDF often says
 nothing (/Rotate 0). Read as it lies, such a page gives tall text boxes (sideways)
-or confident-looking garbage at low confidence (upside down), and no table.
+or garbage read at low confidence (upside down), and no table.
 
 Nothing here is run for a page read well: the first read is judged, and only a
 page that reads badly is turned and read again, keeping the best reading. The
