@@ -20,7 +20,7 @@ from extractor.core.types import Page
 from extractor.ingest.image import page_from_image
 from extractor.ingest.ocr import FakeOcrEngine, OcrEngine, OcrLine, OcrResult
 from extractor.ingest.orientation import turns_to_try, upright_score
-from extractor.ingest.pdf import ingest_pdf
+from extractor.ingest.pdf import ingest_pdf, upright_turn
 
 
 def _line(box: tuple[float, float, float, float], confidence: float, text: str = "一般公共预算") -> OcrLine:
@@ -224,3 +224,14 @@ def test_a_few_vertical_labels_do_not_turn_a_page(tmp_path: Path) -> None:
     (page,) = ingest_pdf(tmp_path / "with_labels.pdf")
     assert (page.width, page.height) == (595.0, 842.0)
     assert "收入支出决算总表" in {ln.text.replace(" ", "") for ln in page.lines}
+
+
+def test_the_text_direction_is_counted_by_characters_and_a_degenerate_one_is_skipped() -> None:
+    def line(direction: tuple[float, float], chars: int) -> dict[str, object]:
+        return {"dir": direction, "spans": [{"chars": [None] * chars}]}
+
+    upward = {"blocks": [{"lines": [line((0.0, -1.0), 30), line((1.0, 0.0), 20)]}]}
+    assert upright_turn(upward) == 90
+    assert upright_turn({"blocks": [{"lines": [line((0.0, 1.0), 20), line((1.0, 0.0), 30)]}]}) == 0
+    assert upright_turn({"blocks": [{"lines": [line((float("nan"), 0.0), 99), line((-1.0, 0.0), 5)]}]}) == 180
+    assert upright_turn({"blocks": [{"type": 1}]}) == 0  # an image block: no text, no turn

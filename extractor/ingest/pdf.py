@@ -8,6 +8,7 @@ but which carry images go to OCR; `ocr="always"` forces OCR, `"never"` forbids i
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -132,8 +133,10 @@ def upright_turn(data: dict[str, Any]) -> Turn:
     chars: Counter[tuple[int, int]] = Counter()
     for block in data["blocks"]:
         for line in block.get("lines", ()):
-            direction = (round(line["dir"][0]), round(line["dir"][1]))
-            chars[direction] += sum(len(span.get("chars", ())) for span in line["spans"])
+            dx, dy = line["dir"]
+            if not (math.isfinite(dx) and math.isfinite(dy)):
+                continue  # a degenerate text matrix (zero scale) has no direction to count
+            chars[(round(dx), round(dy))] += sum(len(span.get("chars", ())) for span in line["spans"])
     total = sum(chars.values())
     for direction, turn in _TURN_FOR_DIRECTION.items():
         if total and chars[direction] > SIDEWAYS_SHARE * total:
