@@ -202,7 +202,8 @@ def test_a_killed_run_resumes_and_finishes_each_file_once(tmp_path: Path) -> Non
 
 
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
-    scan = _scan_pages(tmp_path / "scan.pdf", 0, 1)
+    # Six pages (~5 s of OCR): with two, a run sometimes finished before the interrupt arrived.
+    scan = _scan_pages(tmp_path / "scan.pdf", 0, 5)
     out = tmp_path / "out"
     proc = _start(["-j", "1", "-o", str(out), str(scan)])
     assert _wait_for(out / "_runs", 60)
