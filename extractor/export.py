@@ -12,12 +12,13 @@ fields       one row per filled scalar value of a report, outside its standard t
              indicator lists: document, report, kind, path (JSON path in the report, e.g.
              key_figures.income_total), value (text as in the JSON), amount (DECIMAL(38,10)
              when the value is a number, else null), page, bbox (x0, y0, x1, y1 in PDF
-             points), source_text
+             points), page_turned (degrees clockwise the page was turned to read it, the
+             result's source.turned; 0 for a page read as it lies), source_text
 indicators   one row per 绩效指标 row: document, report, kind, indicator (index), level1,
              level2, name, target, actual, weight, score (DECIMAL), note, page, source_text
 table_cells  one row per cell of a standard table (公开01–09表), blanks included:
              document, report, table_id, table_title, row, code, name, side, header (the column), value,
-             amount (DECIMAL), page, bbox, source_text
+             amount (DECIMAL), page, bbox, page_turned, source_text
 findings     one row per check finding: document, report, check, severity, status,
              message, expected, actual, tolerance, fields (list)
 
@@ -61,7 +62,7 @@ def _schemas() -> dict[str, Any]:
 
     dec = pa.decimal128(38, 10)
     bbox = pa.list_(pa.float64())
-    where = [("page", pa.int32()), ("bbox", bbox), ("source_text", pa.string())]
+    where = [("page", pa.int32()), ("bbox", bbox), ("page_turned", pa.int32()), ("source_text", pa.string())]
     doc_report = [("document", pa.string()), ("report", pa.int32())]
     fields = {
         "documents": [
@@ -160,8 +161,9 @@ class Rows:
                 "run": run,
             }
         )
+        turned = {str(k): v for k, v in (data["source"].get("turned") or {}).items()}
         for index, report in enumerate(data["reports"]):
-            self._report(document, index, report)
+            self._report(document, index, report, turned)
         for f in data["findings"]:
             self.tables["findings"].append(
                 {
@@ -178,7 +180,7 @@ class Rows:
             {"document": document, "source_file": source, "status": "error", "error": reason, "run": run}
         )
 
-    def _report(self, document: str, index: int, report: dict[str, Any]) -> None:
+    def _report(self, document: str, index: int, report: dict[str, Any], turned: dict[str, Any]) -> None:
         kind = report["kind"]
         evidence: dict[str, dict[str, Any]] = report.get("evidence") or {}
         base = {"document": document, "report": index}
@@ -198,7 +200,7 @@ class Rows:
                 continue
             self.tables["fields"].append(
                 {**base, "kind": kind, "path": path, "value": str(value), "amount": _amount(value)}
-                | _where(evidence.get(path))
+                | _where(evidence.get(path), turned)
             )
         for i, ind in enumerate(report.get("indicators") or []):
             ev = next((evidence[k] for k in evidence if k.startswith(f"indicators[{i}].")), None)
@@ -225,14 +227,22 @@ class Rows:
                             "value": None if value is None else str(value),
                             "amount": _amount(value),
                         }
-                        | _where(ev)
+                        | _where(ev, turned)
                     )
 
 
-def _where(ev: dict[str, Any] | None) -> dict[str, Any]:
+def _where(ev: dict[str, Any] | None, turned: dict[str, Any]) -> dict[str, Any]:
+    """Where a value was read; `page_turned` is the result's `source.turned` for that page (0 when
+    the page was read as it lies): the bbox is in points of the page turned that far clockwise."""
     if not ev:
-        return {"page": None, "bbox": None, "source_text": None}
-    return {"page": ev.get("page"), "bbox": ev.get("bbox"), "source_text": ev.get("text")}
+        return {"page": None, "bbox": None, "page_turned": None, "source_text": None}
+    page = ev.get("page")
+    return {
+        "page": page,
+        "bbox": ev.get("bbox"),
+        "page_turned": turned.get(str(page), 0) if page is not None else None,
+        "source_text": ev.get("text"),
+    }
 
 
 def _latest_journal_entries(out: Path) -> dict[str, dict[str, Any]]:

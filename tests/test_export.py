@@ -112,3 +112,23 @@ def test_export_refuses_what_is_not_a_result(tmp_path: Path, capsys: pytest.Capt
     assert "error: " in err and "junk.json" in err and "Traceback" not in err
     assert main(["export", str(tmp_path / "missing"), "--duckdb", str(tmp_path / "x.duckdb")]) == 2
     assert main(["export", str(out)]) == 2
+
+
+def test_a_value_read_on_a_turned_page_says_how_far_it_was_turned(extracted: Path, tmp_path: Path) -> None:
+    data = json.loads(next(p for p in sorted(extracted.glob("*.json"))).read_text(encoding="utf-8"))
+    evidence = data["reports"][0]["evidence"]
+    path, where = next((k, v) for k, v in evidence.items() if not k.startswith(("tables[", "indicators[")))
+    data["source"]["turned"] = {str(where["page"]): 90}
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "turned.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    assert main(["export", str(folder), "--duckdb", str(db)]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        turned = con.execute("SELECT page_turned FROM fields WHERE report = 0 AND path = ?", [path]).fetchall()
+        other = con.execute(
+            "SELECT DISTINCT page_turned FROM table_cells WHERE page IS NOT NULL AND page <> ?",
+            [where["page"]],
+        ).fetchall()
+    assert turned == [(90,)]
+    assert other == [(0,)]  # every other page was read as it lies
