@@ -144,7 +144,9 @@ class Rows:
     def __init__(self) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
 
-    def add_document(self, document: str, data: dict[str, Any], run: str | None) -> None:
+    def add_document(
+        self, document: str, data: dict[str, Any], run: str | None, turned: dict[int, int] | None = None
+    ) -> None:
         failed = [f for f in data["findings"] if f["status"] == "fail"]
         self.tables["documents"].append(
             {
@@ -161,9 +163,8 @@ class Rows:
                 "run": run,
             }
         )
-        turned = {str(k): v for k, v in (data["source"].get("turned") or {}).items()}
         for index, report in enumerate(data["reports"]):
-            self._report(document, index, report, turned)
+            self._report(document, index, report, turned or {})
         for f in data["findings"]:
             self.tables["findings"].append(
                 {
@@ -180,7 +181,7 @@ class Rows:
             {"document": document, "source_file": source, "status": "error", "error": reason, "run": run}
         )
 
-    def _report(self, document: str, index: int, report: dict[str, Any], turned: dict[str, Any]) -> None:
+    def _report(self, document: str, index: int, report: dict[str, Any], turned: dict[int, int]) -> None:
         kind = report["kind"]
         evidence: dict[str, dict[str, Any]] = report.get("evidence") or {}
         base = {"document": document, "report": index}
@@ -231,7 +232,7 @@ class Rows:
                     )
 
 
-def _where(ev: dict[str, Any] | None, turned: dict[str, Any]) -> dict[str, Any]:
+def _where(ev: dict[str, Any] | None, turned: dict[int, int]) -> dict[str, Any]:
     """Where a value was read; `page_turned` is the result's `source.turned` for that page (0 when
     the page was read as it lies): the bbox is in points of the page turned that far clockwise."""
     if not ev:
@@ -240,7 +241,7 @@ def _where(ev: dict[str, Any] | None, turned: dict[str, Any]) -> dict[str, Any]:
     return {
         "page": page,
         "bbox": ev.get("bbox"),
-        "page_turned": turned.get(str(page), 0) if page is not None else None,
+        "page_turned": turned.get(page, 0) if isinstance(page, int) else None,
         "source_text": ev.get("text"),
     }
 
@@ -275,11 +276,15 @@ def collect_rows(out: Path) -> tuple[Rows, list[str]]:
         seen.add(document)
         try:
             doc = load_result(path)
+            turned = doc.source.page_turns()
         except ReportFileError as exc:
             errors.append(f"error: {exc}")
             continue
+        except ValueError as exc:  # an extension field that is malformed
+            errors.append(f"error: {display(str(path))}: {exc}")
+            continue
         rows.add_document(
-            display(document), doc.model_dump(mode="json"), journal.get(document, {}).get("run")
+            display(document), doc.model_dump(mode="json"), journal.get(document, {}).get("run"), turned
         )
     for document, entry in sorted(journal.items()):
         if entry["status"] == "error" and document not in seen and document.endswith(".json"):

@@ -32,6 +32,17 @@ class Source(Frozen):
     sha256: str | None = None
     pages: int | None = None
 
+    def page_turns(self) -> dict[int, int]:
+        """The extension `source.turned` (page number → degrees clockwise the extractor turned the
+        page to read it; its evidence boxes are in the turned page's points), checked; {} if absent.
+        Raises ValueError saying what is wrong."""
+        raw = (self.model_extra or {}).get("turned", {})
+        if not isinstance(raw, dict) or not all(
+            str(number).isdigit() and turn in (90, 180, 270) for number, turn in raw.items()
+        ):
+            raise ValueError(f"source.turned must map page numbers to 90, 180 or 270 (got {raw!r:.80})")
+        return {int(number): int(turn) for number, turn in raw.items()}
+
 
 class Finding(Frozen):
     """One checker result. `report` is the index into `reports` (null: whole document)."""

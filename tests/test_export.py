@@ -125,10 +125,28 @@ def test_a_value_read_on_a_turned_page_says_how_far_it_was_turned(extracted: Pat
     db = tmp_path / "t.duckdb"
     assert main(["export", str(folder), "--duckdb", str(db)]) == 0
     with duckdb.connect(str(db), read_only=True) as con:
-        turned = con.execute("SELECT page_turned FROM fields WHERE report = 0 AND path = ?", [path]).fetchall()
+        turned = con.execute(
+            "SELECT page_turned FROM fields WHERE report = 0 AND path = ?", [path]
+        ).fetchall()
         other = con.execute(
             "SELECT DISTINCT page_turned FROM table_cells WHERE page IS NOT NULL AND page <> ?",
             [where["page"]],
         ).fetchall()
     assert turned == [(90,)]
     assert other == [(0,)]  # every other page was read as it lies
+
+
+def test_a_malformed_turn_is_one_clear_error_and_the_other_results_are_exported(
+    extracted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(next(p for p in sorted(extracted.glob("*.json"))).read_text(encoding="utf-8"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data["source"]["turned"] = ["90"]
+    (folder / "bad_turn.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["export", str(folder), "--duckdb", str(tmp_path / "b.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "bad_turn.json" in err and "source.turned" in err and "Traceback" not in err
+    with duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT document FROM documents").fetchall() == [("good.json",)]

@@ -45,16 +45,11 @@ def write_review(
 
 
 def _turned(doc: ResultDocument, result: Path) -> dict[int, int]:
-    """The extension `source.turned` (page number → degrees clockwise), checked."""
-    raw = (doc.source.model_extra or {}).get("turned", {})
-    if not isinstance(raw, dict) or not all(
-        str(number).isdigit() and turn in (90, 180, 270) for number, turn in raw.items()
-    ):
-        raise SchemaError(
-            f"{result}: source.turned must map page numbers to 90, 180 or 270 (got {raw!r:.80}); "
-            "re-run the extraction or remove the field"
-        )
-    return {int(number): int(turn) for number, turn in raw.items()}
+    """The pages the extractor turned (`source.turned`), or one clear error."""
+    try:
+        return doc.source.page_turns()
+    except ValueError as exc:
+        raise SchemaError(f"{result}: {exc}; re-run the extraction or remove the field") from exc
 
 
 __all__ = ["PageView", "render_pages", "review_html", "value_statuses", "write_review"]
