@@ -10,7 +10,9 @@ scan (benchmarks/scan_like.py), then `extractor eval` on those scans (not a test
 The real corpus's gold was typed from the born-digital PDFs; the same gold scores the
 scans, so `real/scan` F1 next to `real/pdf` F1 (`extractor eval --corpus real --variant
 pdf`) is what OCR loses. The scans are built at run time and never committed: 424 pages at
-300 dpi take ~2 minutes to build and ~7 minutes to read on 2 cores.
+300 dpi take ~2 minutes to build and ~7 minutes to read on 2 cores (~9 with --turned: a
+turned page is read about twice). Each style needs its own --keep folder: a scan already
+there is reused whatever style built it.
 """
 
 from __future__ import annotations
