@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from extractor.ingest.ocr.base import OcrResult
+from extractor.ingest.ocr.base import OcrResult, PixelBox
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,17 @@ class OrientationSettings:
 DEFAULT_ORIENTATION = OrientationSettings()
 
 
+def _is_tall(box: PixelBox, settings: OrientationSettings) -> bool:
+    return box[3] - box[1] > settings.tall * (box[2] - box[0])
+
+
 def _areas(result: OcrResult, settings: OrientationSettings) -> tuple[float, float]:
     """Area of the boxes that are wide and of those that are tall (squarish ones count in neither)."""
     wide = tall = 0.0
     for line in result.lines:
         x0, y0, x1, y1 = line.box
         w, h = x1 - x0, y1 - y0
-        if h > settings.tall * w:
+        if _is_tall(line.box, settings):
             tall += w * h
         elif w > settings.tall * h:
             wide += w * h
@@ -66,9 +70,10 @@ def upright_score(
 
     An upright page scores near 1; sideways ~0 (its lines are tall); upside down ~0.6
     (its lines are wide but read as garbage at low confidence). A page with nothing read
-    scores 0 when its share of dark pixels other than rulings (`ink`) reaches `text_ink` (the engine drops what
-    it reads at low confidence, so an upside-down or sideways cover can come back empty),
-    else 1: rulings, specks or a stamp are no reason to read a page again.
+    scores 0 when its share of dark pixels other than rulings (`ink`) reaches `text_ink`
+    (the engine drops what it reads at low confidence, so an upside-down or sideways cover
+    can come back empty), else 1: rulings, specks or a stamp are no reason to read a page
+    again.
     """
     if not result.lines:
         return 0.0 if ink >= settings.text_ink else 1.0
@@ -91,9 +96,7 @@ def turns_to_try(result: OcrResult, settings: OrientationSettings = DEFAULT_ORIE
         return [2]
     wide, tall = _areas(result, settings)
     if tall > wide:
-        tall_lines = [
-            ln for ln in result.lines if ln.box[3] - ln.box[1] > settings.tall * (ln.box[2] - ln.box[0])
-        ]
+        tall_lines = [ln for ln in result.lines if _is_tall(ln.box, settings)]
         read_well = statistics.median(ln.confidence for ln in tall_lines) >= settings.sure_line
         return [1, 3] if read_well else [3, 1]
     return [2]

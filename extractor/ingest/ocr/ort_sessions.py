@@ -111,7 +111,8 @@ def detector_input_by_lookup(detector: Any) -> Any:
     own = make()
     if not all(hasattr(own, name) for name in ("resize", "scale", "mean", "std")):
         return detector
-    model.get_preprocess = lambda: LookupDetInput(own)
+    lookup = LookupDetInput(own)  # the tables once, not on every page
+    model.get_preprocess = lambda: lookup
     return detector
 
 

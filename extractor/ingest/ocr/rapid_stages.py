@@ -95,9 +95,9 @@ class StagedRapidOcr:
         self.threads = max(1, threads)
         self.use_cls = use_cls
         self.after_recognition = after_recognition
+        """Called once a page's lines are recognised (to empty recognition's memory arena)."""
         self.strips = strips
         """How short lines are packed several to a run; None: each line alone, as RapidOCR does."""
-        """Called once a page's lines are recognised (to empty recognition's memory arena)."""
         self.stage_seconds: dict[str, float] = {}
         """Wall seconds per step, summed over the pages read (for benchmarks)."""
 
