@@ -18,7 +18,7 @@ from PIL import Image
 
 from extractor.api import extract
 from extractor.cli import main
-from extractor.review import render_pages, review_html
+from extractor.review import PageView, render_pages, review_html
 from extractor.review.textmarks import Quote, marked_page
 from extractor.schemas import ResultDocument, dump_result, load_result, parse_result
 from extractor.schemas.display import list_leaves, ordered_findings, result_html, scalar_leaves
@@ -194,10 +194,22 @@ def test_boxes_follow_a_rotated_page(tmp_path: Path) -> None:
     pdf.save(tmp_path / "rotated.pdf")
     view = render_pages(tmp_path / "rotated.pdf", dpi=72)[0]
     assert (view.width, view.height) == (600, 400)
+    shown = pymupdf.Rect(40, 60, 140, 90) * page.rotation_matrix
+    *_, width, height = view.box((shown.x0, shown.y0, shown.x1, shown.y1))
+    assert _lightest_under(view, (shown.x0, shown.y0, shown.x1, shown.y1)) < 60, (
+        "the box must cover the black rectangle in the rotated picture"
+    )
+    assert width * view.width == pytest.approx(30, abs=0.5) and height * view.height == pytest.approx(
+        100, abs=0.5
+    )
+
+
+def _lightest_under(view: PageView, bbox: tuple[float, float, float, float]) -> int:
+    """The lightest grey level of the picture inside the box `view` draws for `bbox` (1% in from
+    each side, so the box's own edge pixels do not count)."""
     assert view.src is not None
     image = Image.open(io.BytesIO(base64.b64decode(view.src.split(",", 1)[1]))).convert("L")
-    shown = pymupdf.Rect(40, 60, 140, 90) * page.rotation_matrix
-    left, top, width, height = view.box((shown.x0, shown.y0, shown.x1, shown.y1))
+    left, top, width, height = view.box(bbox)
     inside = image.crop(
         (
             int((left + 0.01) * image.width),
@@ -206,13 +218,12 @@ def test_boxes_follow_a_rotated_page(tmp_path: Path) -> None:
             int((top + height - 0.01) * image.height),
         )
     )
-    assert inside.getextrema()[1] < 60, "the box must cover the black rectangle in the rotated picture"
-    assert width * view.width == pytest.approx(30, abs=0.5) and height * view.height == pytest.approx(
-        100, abs=0.5
-    )
+    return int(inside.getextrema()[1])
 
 
-def test_a_page_read_turned_is_shown_turned_under_its_boxes(tmp_path: Path) -> None:
+def test_a_page_read_turned_is_shown_turned_under_its_boxes(
+    extracted: tuple[Path, ResultDocument], tmp_path: Path
+) -> None:
     """A sample whose first page is placed turned on a portrait sheet (content matrix, /Rotate 0):
     the extractor reads it turned (`source.turned`) and the review page shows it the same way."""
     with pymupdf.open(SAMPLE) as upright, pymupdf.open() as sheet:
@@ -226,23 +237,15 @@ def test_a_page_read_turned_is_shown_turned_under_its_boxes(tmp_path: Path) -> N
         sheet.save(tmp_path / "turned.pdf")
     doc = extract(tmp_path / "turned.pdf")
     assert (doc.source.model_extra or {})["turned"] == {"1": 90}
-    assert [r.kind for r in doc.reports] == [r.kind for r in extract(SAMPLE).reports]
+    assert [r.kind for r in doc.reports] == [r.kind for r in extracted[1].reports]
     result = tmp_path / "turned.json"
     result.write_text(dump_result(doc), encoding="utf-8")
     view = render_pages(tmp_path / "turned.pdf", dpi=72, turned={1: 90})[0]
     assert (view.width, view.height) == pytest.approx((width, height))
-    assert view.src is not None
-    image = Image.open(io.BytesIO(base64.b64decode(view.src.split(",", 1)[1]))).convert("L")
-    left, top, box_w, box_h = view.box((20, 20, 60, 40))  # where the rectangle is on the page as read
-    inside = image.crop(
-        (
-            int((left + 0.01) * image.width),
-            int((top + 0.01) * image.height),
-            int((left + box_w - 0.01) * image.width),
-            int((top + box_h - 0.01) * image.height),
-        )
+    # (20, 20, 60, 40): where the rectangle is on the page as read.
+    assert _lightest_under(view, (20, 20, 60, 40)) < 60, (
+        "the box must cover the black rectangle in the turned picture"
     )
-    assert inside.getextrema()[1] < 60, "the box must cover the black rectangle in the turned picture"
     out = tmp_path / "turned.html"
     assert main(["review", str(result), "--source", str(tmp_path / "turned.pdf"), "-o", str(out)]) == 0
 
