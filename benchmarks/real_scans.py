@@ -6,6 +6,7 @@ scan (benchmarks/scan_like.py), then `extractor eval` on those scans (not a test
     python benchmarks/real_scans.py --only jiangsu_renda_2018 --only shanghai
     python benchmarks/real_scans.py --turned --keep /tmp/rst   # pages fed sideways / upside down
     python benchmarks/real_scans.py --poor --keep /tmp/rsp     # 150 dpi, 3° skew, noisier, JPEG 40
+    python benchmarks/real_scans.py --searchable --keep /tmp/rss  # with a hidden OCR text layer
 
 The real corpus's gold was typed from the born-digital PDFs; the same gold scores the
 scans, so `real/scan` F1 next to `real/pdf` F1 (`extractor eval --corpus real --variant
@@ -32,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_like import CLEAN, POOR, ScanStyle, save_scan  # noqa: E402
 
 
-def build_corpus(out: Path, only: list[str], turned: bool = False, style: ScanStyle = CLEAN) -> Path:
+def build_corpus(
+    out: Path, only: list[str], turned: bool = False, style: ScanStyle = CLEAN, searchable: bool = False
+) -> Path:
     """`out/real/` laid out as a corpus: gold and corpus.toml copied, scan/<name>.pdf built.
     A scan already there is reused (its pages depend only on the source and its name)."""
     source_root = ROOT / "samples" / "real"
@@ -50,7 +53,13 @@ def build_corpus(out: Path, only: list[str], turned: bool = False, style: ScanSt
             continue
         with pymupdf.open(source) as doc:
             save_scan(
-                doc, source.name, list(range(doc.page_count)), target.with_suffix(".part"), turned=turned
+                doc,
+                source.name,
+                list(range(doc.page_count)),
+                target.with_suffix(".part"),
+                turned=turned,
+                style=style,
+                searchable=searchable,
             )
         target.with_suffix(".part").rename(target)
         print(f"built {target.name}", flush=True)
@@ -78,12 +87,20 @@ def main(argv: list[str] | None = None) -> int:
         help="an archive's scans: 150 dpi, up to 3° skew, twice the noise, JPEG quality 40 "
         "(use another --keep folder)",
     )
+    parser.add_argument(
+        "--searchable",
+        action="store_true",
+        help="scans that carry the source's text invisibly, as 'make searchable' OCR leaves them "
+        "(not with --turned; use another --keep folder)",
+    )
     args = parser.parse_args(argv)
+    if args.searchable and args.turned:
+        parser.error("--searchable scans are built upright: leave out --turned")
 
     from extractor.cli import main as cli
 
     def run(folder: Path) -> int:
-        build_corpus(folder, args.only, args.turned, POOR if args.poor else CLEAN)
+        build_corpus(folder, args.only, args.turned, POOR if args.poor else CLEAN, args.searchable)
         command = ["eval", "--samples", str(folder), "--corpus", "real", "--variant", "scan"]
         command += [x for o in args.only for x in ("--only", o)]
         command += ["--out", str(args.out)] if args.out else []

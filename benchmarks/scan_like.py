@@ -98,11 +98,16 @@ def save_scan(
     *,
     turned: bool = False,
     style: ScanStyle = CLEAN,
+    searchable: bool = False,
 ) -> None:
     """Save the pages `indices` of `doc` (a file called `name`, which seeds them) as a scan-like PDF.
 
     `turned`: pages as a sheet feeder gives them (`quarter_turns`), each PDF page the size of
-    its turned image and with no /Rotate, so a reader must find which way up it is."""
+    its turned image and with no /Rotate, so a reader must find which way up it is.
+    `searchable`: each page also carries the source's text, invisible over the image, as
+    "make searchable" OCR leaves it (`copy_text_invisibly`); not with `turned`."""
+    if searchable and turned:
+        raise ValueError("a searchable scan is built upright: pass turned or searchable, not both")
     with pymupdf.open() as scan:
         for index in indices:
             page = doc[index]
@@ -113,7 +118,26 @@ def save_scan(
             )
             target = scan.new_page(width=width, height=height)
             target.insert_image(target.rect, stream=scanned(page, seed, turns, style))
+            if searchable:
+                copy_text_invisibly(page, target)
         scan.save(path)
+
+
+def copy_text_invisibly(source: pymupdf.Page, target: pymupdf.Page) -> None:
+    """Write `source`'s horizontal text spans onto `target` in render mode 3 (invisible), at
+    their places and sizes: a scan's hidden OCR layer, had that OCR read every character.
+    The source's rulings are not copied: a hidden layer has none (they are in the image)."""
+    if source.rotation:
+        source.remove_rotation()
+    for block in source.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            if tuple(line["dir"]) != (1.0, 0.0):
+                continue
+            for span in line["spans"]:
+                if span["text"].strip():
+                    target.insert_text(
+                        span["origin"], span["text"], fontsize=span["size"], fontname="china-s", render_mode=3
+                    )
 
 
 def build(sources: list[Path], out_dir: Path, per_file: int) -> list[tuple[Path, list[int]]]:

@@ -73,3 +73,46 @@ def test_built_scans_are_images_of_the_pages_skewed_and_noisy(tmp_path: Path) ->
     assert len(page.rulings) >= 7  # the table's borders survive the skew, noise and JPEG
     skew = np.random.default_rng(SCAN_LIKE.page_seed("born.pdf", 1)).uniform(-0.8, 0.8)  # the first draw
     assert abs(skew) > 0.05 and estimate_skew(gray) == pytest.approx(skew, abs=0.05)
+
+
+def _real_scans() -> ModuleType:
+    path = ROOT / "benchmarks" / "real_scans.py"
+    spec = importlib.util.spec_from_file_location("real_scans", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _image_width(path: Path) -> int:
+    with pymupdf.open(path) as doc:
+        (image,) = doc[0].get_images(full=True)
+        return int(doc.extract_image(image[0])["width"])
+
+
+def test_the_real_corpus_is_built_in_the_style_asked(tmp_path: Path) -> None:
+    # --poor once built office scans: the style never reached save_scan.
+    real_scans = _real_scans()
+    only = ["jiangsu_zhengxie_2018_bmys_tables"]  # the shortest document (12 pages)
+    for style, folder in ((SCAN_LIKE.POOR, "poor"), (SCAN_LIKE.CLEAN, "clean")):
+        real_scans.build_corpus(tmp_path / folder, only, style=style)
+    (poor,) = (tmp_path / "poor" / "real" / "scan").glob("*.pdf")
+    (clean,) = (tmp_path / "clean" / "real" / "scan").glob("*.pdf")
+    with pymupdf.open(poor) as doc:
+        width_pt = doc[0].rect.width
+    assert _image_width(poor) == pytest.approx(width_pt * 150 / 72, abs=1)
+    assert _image_width(clean) == pytest.approx(width_pt * 300 / 72, abs=1)
+
+
+def test_a_searchable_scan_carries_the_sources_text_invisibly(tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    with pymupdf.open(source) as doc:
+        SCAN_LIKE.save_scan(doc, "born.pdf", [1], tmp_path / "searchable.pdf", searchable=True)
+        expected = doc[1].get_text().split()
+    with pymupdf.open(tmp_path / "searchable.pdf") as scan:
+        page = scan[0]
+        assert page.get_text().split() == expected
+        kinds = [kind for kind, _ in page.get_bboxlog()]
+        assert kinds[0] == "fill-image" and set(kinds[1:]) == {"ignore-text"}
+    with pytest.raises(ValueError, match="not both"), pymupdf.open(source) as doc:
+        SCAN_LIKE.save_scan(doc, "born.pdf", [1], tmp_path / "x.pdf", searchable=True, turned=True)
