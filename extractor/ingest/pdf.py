@@ -19,6 +19,7 @@ import pymupdf
 from extractor.core.errors import InputError, raised_in
 from extractor.core.limits import DEFAULT_LIMITS, Limits, too_big
 from extractor.core.types import Line, Page, Ruling, Turn, Word, union
+from extractor.ingest.searchable_scan import is_searchable_scan
 
 if TYPE_CHECKING:
     from extractor.ingest.ocr.base import OcrEngine
@@ -213,16 +214,26 @@ def _usable_text(lines: list[Line]) -> bool:
 
 
 def needs_ocr(page: pymupdf.Page, lines: list[Line], mode: OcrMode) -> bool:
-    """Whether the page must be read by OCR: always, or when it is an image without usable text.
+    """Whether the page must be read by OCR: always, or when it is an image without usable text,
+    or (`auto`) a scan whose text layer is hidden under or over its image (searchable_scan.py).
 
     With `never`, such a page still "needs" OCR, so the caller can refuse it clearly
     instead of returning an empty page.
     """
     if mode == "always":
         return True
+    images = bool(page.get_images(full=False))
+    if mode == "auto" and images and _hidden_text_scan(page):
+        return True
     if _usable_text(lines):
         return False
-    return bool(page.get_images(full=False))
+    return images
+
+
+def _hidden_text_scan(page: pymupdf.Page) -> bool:
+    """A scanned image carrying its own invisible OCR text (searchable_scan.py)."""
+    log = [(kind, tuple(rect)) for kind, rect in page.get_bboxlog()]
+    return is_searchable_scan(log, page.rect.width, page.rect.height)
 
 
 def render_page(page: pymupdf.Page, dpi: int = OCR_DPI, max_pixels: int = DEFAULT_LIMITS.max_pixels) -> Any:
