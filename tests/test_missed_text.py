@@ -5,7 +5,7 @@ outside any cell (a seal, a page number) is never read that way."""
 from __future__ import annotations
 
 import numpy as np
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 from test_image_ingest import PX, XS, YS, _font, _page, render_table
 
 from extractor.ingest.ocr import FakeOcrEngine, OcrLine, OcrResult, OcrWord
@@ -94,3 +94,56 @@ def test_a_page_of_misses_is_not_read_cell_by_cell() -> None:
     every = missed_regions(ink, [], horizontal, vertical, PX)
     assert len(every) >= 16  # each filled cell of the 4x4 table
     assert missed_regions(ink, [], horizontal, vertical, PX, MissedTextSettings(max_regions=10)) == []
+
+
+def _lost_start_page(in_cell: bool = True) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A cell holding `一、一般公共预算`; the page's reading will leave off the `一、`."""
+    img = (
+        render_table(with_text=False) if in_cell else Image.new("L", (round(595 * PX), round(300 * PX)), 255)
+    )
+    draw = ImageDraw.Draw(img)
+    font = _font(10.5)
+    x, y = (XS[0] + 6) * PX, (YS[1] + 6) * PX
+    draw.text((x, y), "一、", font=font, fill=0)
+    start = x + font.getlength("一、")
+    draw.text((start, y), "一般公共预算", font=font, fill=0)
+    box = (start - 1, y - 2, start + font.getlength("一般公共预算") + 1, y + 10.5 * PX + 2)
+    return np.asarray(img), box
+
+
+def _starts_script(page_box: tuple[float, float, float, float], crop_reads: str, calls: list[int]):  # type: ignore[no-untyped-def]
+    """The page read without its `一、`; a cut-out read as `crop_reads`."""
+
+    def read(image: np.ndarray) -> OcrResult:
+        calls.append(image.shape[0])
+        if image.shape[0] > 200:
+            text, box = "一般公共预算", page_box
+        else:
+            h, w = image.shape[:2]
+            text, box = crop_reads, (w * 0.1, h * 0.3, w * 0.9, h * 0.7)
+        return OcrResult(lines=(OcrLine(text=text, box=box, confidence=0.99),))
+
+    return read
+
+
+def test_a_list_number_the_detector_left_off_a_cells_line_is_read_back() -> None:
+    image, box = _lost_start_page()
+    calls: list[int] = []
+    page = _page(image, FakeOcrEngine(_starts_script(box, "一、一般公共预算", calls)))
+    (line,) = page.lines
+    assert line.text == "一、一般公共预算" and XS[0] < line.bbox[0] < XS[0] + 12  # from the 一、, not 86 pt
+    assert len(calls) == 2  # the page, then the line again from its cell's border
+
+
+def test_a_reread_that_adds_anything_but_a_list_number_is_not_taken() -> None:
+    # A speck before an amount read as a minus sign must not make it negative.
+    image, box = _lost_start_page()
+    page = _page(image, FakeOcrEngine(_starts_script(box, "-一般公共预算", [])))
+    assert [ln.text for ln in page.lines] == ["一般公共预算"]
+
+
+def test_ink_before_a_line_outside_a_table_is_left_alone() -> None:
+    image, box = _lost_start_page(in_cell=False)
+    calls: list[int] = []
+    page = _page(image, FakeOcrEngine(_starts_script(box, "一、一般公共预算", calls)))
+    assert [ln.text for ln in page.lines] == ["一般公共预算"] and len(calls) == 1

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
-from extractor.ingest.missed_text import missed_regions, read_regions
+from extractor.ingest.missed_text import lost_starts, missed_regions, read_regions, reread_from
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrResult, OcrWord, PixelBox
 from extractor.ingest.orientation import DEFAULT_ORIENTATION, OrientationSettings, turns_to_try, upright_score
 from extractor.ingest.raster import (
@@ -316,6 +316,9 @@ def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
     read = [_with_lost_one(_underlines_as_spaces(line)) for line in result.lines]
+    for index, box in lost_starts(dark, [line.box for line in read], vertical, 1 / sx):
+        # Ink before a line in its cell: the detector left off its start (a thin 一、).
+        read[index] = reread_from(image, read[index], box, engine, 1 / sx)
     missed = missed_regions(ink, [line.box for line in read], horizontal, vertical, 1 / sx)
     if missed:  # ink in table cells the detector found no text in: read on its own
         read += read_regions(image, missed, engine, 1 / sx)

@@ -41,6 +41,12 @@ and OCR's text detector leaves it out of a line's box when it starts the line (r
 scanned: `一般公共预算机关运行经费支出预算表` read `般公共预算…`, `一、财政拨款` read `、财政拨款`).
 An OCR'd line that opens so gets its 一 back (ingest/image.py)."""
 
+OCR_LOST_START = r"^[（(]?[一二三四五六七八九十\d]{1,3}[、.．）)]$"
+"""What OCR's detector may leave off the start of a line in a table cell, and a re-read from
+the cell's border may put back (ingest/missed_text.py): a list number, `一、` above all
+(a thin stroke and a dot; `一、一般公共预算财政拨款` read `一般公共预算财政拨款` on an archive
+scan). Nothing else is added to a line, so a speck read as `-` never makes an amount negative."""
+
 TABLE_TITLE_QUALIFIER = r"(?<=表)\s*[（(][^（）()]{1,8}[）)]$"
 """A short qualifier a body prints after a table's title and a 目录 leaves off
 (`财政拨款支出预算表（功能科目）` listed as `财政拨款支出预算表`)."""
