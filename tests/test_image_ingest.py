@@ -361,3 +361,32 @@ def test_an_underlined_blank_ocr_reads_as_underscores_is_spaces() -> None:
     engine = FakeOcrEngine([OcrResult(lines=(OcrLine(text=text, box=box, confidence=0.9, words=words),))])
     (line,) = _page(np.asarray(render_table(with_text=False)), engine).lines
     assert line.text == "相比增加21.8万元，增长 0.06 %。" and line.words[0].text == line.text
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        (["2,388.", "04"], "2,388.04"),  # a space after the decimal point (an archive scan)
+        (["12", ".5"], "12.5"),
+        (["1,", "234.50"], "1,234.50"),
+        (["3.", "5%"], "3.5%"),
+        (["1.", "2023年预算"], "1. 2023年预算"),  # a list item: prose keeps its space
+        (["2.", "30%以上"], "2. 30%以上"),
+        (["2019,", "2020"], "2019, 2020"),  # not a thousands group
+    ],
+)
+def test_a_space_ocr_reads_inside_an_amount_is_taken_out(read: list[str], expected: str) -> None:
+    text = " ".join(read)
+    x, words = 100.0, []
+    for part in read:
+        words.append(OcrWord(text=part, box=(x * PX, 30 * PX, (x + 20) * PX, 42 * PX), confidence=0.9))
+        x += 24
+    box = (100 * PX, 30 * PX, x * PX, 42 * PX)
+    engine = FakeOcrEngine(
+        [OcrResult(lines=(OcrLine(text=text, box=box, confidence=0.9, words=tuple(words)),))]
+    )
+    page = _page(np.asarray(render_table(with_text=False)), engine)
+    assert [line.text for line in page.lines] == [expected]
+    if " " not in expected:  # joined: one word over both boxes
+        (word,) = page.lines[0].words
+        assert word.text == expected and word.bbox[0] == pytest.approx(100, abs=0.1) and word.bbox[2] > 140

@@ -111,13 +111,18 @@ def _lost_start_page(in_cell: bool = True) -> tuple[np.ndarray, tuple[float, flo
     return np.asarray(img), box
 
 
-def _starts_script(page_box: tuple[float, float, float, float], crop_reads: str, calls: list[int]):  # type: ignore[no-untyped-def]
-    """The page read without its `一、`; a cut-out read as `crop_reads`."""
+def _starts_script(  # type: ignore[no-untyped-def]
+    page_box: tuple[float, float, float, float],
+    crop_reads: str,
+    calls: list[int],
+    page_reads: str = "一般公共预算",
+):
+    """The page read as `page_reads` (without its `一、`); a cut-out read as `crop_reads`."""
 
     def read(image: np.ndarray) -> OcrResult:
         calls.append(image.shape[0])
         if image.shape[0] > 200:
-            text, box = "一般公共预算", page_box
+            text, box = page_reads, page_box
         else:
             h, w = image.shape[:2]
             text, box = crop_reads, (w * 0.1, h * 0.3, w * 0.9, h * 0.7)
@@ -147,3 +152,32 @@ def test_ink_before_a_line_outside_a_table_is_left_alone() -> None:
     calls: list[int] = []
     page = _page(image, FakeOcrEngine(_starts_script(box, "一、一般公共预算", calls)))
     assert [ln.text for ln in page.lines] == ["一般公共预算"] and len(calls) == 1
+
+
+def _lost_end_page() -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A cell with `6.4` right-aligned against its border; the page's reading will stop at `6.`."""
+    img = render_table(with_text=False)
+    draw = ImageDraw.Draw(img)
+    font = _font(10.5)
+    right, y = XS[2] * PX - 3, (YS[1] + 6) * PX
+    draw.text((right, y), "6.4", font=font, fill=0, anchor="ra")
+    start = right - font.getlength("6.4")
+    box = (start - 1, y - 2, start + font.getlength("6.") + 1, y + 10.5 * PX + 2)
+    return np.asarray(img), box
+
+
+def test_an_amounts_last_digit_the_detector_left_off_against_a_border_is_read_back() -> None:
+    image, box = _lost_end_page()
+    engine = FakeOcrEngine(_starts_script(box, "6.4", [], page_reads="6."))
+    page = _page(image, engine)
+    (line,) = page.lines
+    assert line.text == "6.4" and line.bbox[2] > box[2] / PX + 2
+    crop = engine.history[1]
+    assert (crop < 128).any(axis=0).sum() < crop.shape[1] // 2  # ink: the digits, not a border
+    assert not (crop < 128).all(axis=0).any()  # no column dark top to bottom: the border is left out
+
+
+def test_a_reread_that_adds_to_an_amount_must_still_be_an_amount() -> None:
+    image, box = _lost_end_page()
+    page = _page(image, FakeOcrEngine(_starts_script(box, "6.4元", [], page_reads="6.")))
+    assert [ln.text for ln in page.lines] == ["6."]

@@ -11,6 +11,7 @@ rotation is about the centre and small, so it moves nothing that matters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from extractor.core.types import BBox, Line, Page, Ruling, Word, union
-from extractor.ingest.missed_text import lost_starts, missed_regions, read_regions, reread_from
+from extractor.ingest.missed_text import lost_edges, missed_regions, read_regions, reread_over
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, OcrResult, OcrWord, PixelBox
 from extractor.ingest.orientation import DEFAULT_ORIENTATION, OrientationSettings, turns_to_try, upright_score
 from extractor.ingest.raster import (
@@ -31,7 +32,7 @@ from extractor.ingest.raster import (
     find_rulings,
     to_gray,
 )
-from extractor.vocab.common import OCR_LOST_LEADING_ONE
+from extractor.vocab.common import AMOUNT_CELL, OCR_LOST_LEADING_ONE
 
 _INK_TO_SIZE = 0.95
 """Ink height of a text line / its font size: CJK glyphs fill ~0.9 em, and a scan's blur and
@@ -143,6 +144,37 @@ def _underlines_as_spaces(line: OcrLine) -> OcrLine:
         return line
     words = tuple(w.model_copy(update={"text": w.text.replace("_", " ")}) for w in line.words)
     return line.model_copy(update={"text": line.text.replace("_", " "), "words": words})
+
+
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d\.) (?=\d{1,4}(?!\d))|(?<=\d) (?=\.\d)|(?<=\d,) (?=\d{3}(?!\d))")
+"""A space OCR reads inside an amount: after or before its decimal point, after a thousands comma."""
+_AMOUNT_LINE = re.compile(AMOUNT_CELL)
+"""A line that is one amount once joined: a table cell. Prose keeps its spaces (`1. 2023年`)."""
+
+
+def _numbers_joined(line: OcrLine) -> OcrLine:
+    """The line with the spaces OCR read inside amounts taken out, and the words they split
+    joined again, when the line is then one amount (a table cell): `2,388. 04` (an archive
+    scan) was cut into `2,388.` and `04`, two cells' worth, and the amount lost. Prose keeps
+    its spaces: `1. 2023年…` is a list item."""
+    text = _SPACE_IN_NUMBER.sub("", line.text)
+    if text == line.text or not _AMOUNT_LINE.fullmatch(text.strip()):
+        return line
+    words: list[OcrWord] = []
+    for word in line.words:
+        if words and _joins(words[-1].text, word.text):
+            prev = words[-1]
+            box = union([prev.box, word.box])
+            conf = min(prev.confidence, word.confidence)
+            words[-1] = OcrWord(text=prev.text + word.text, box=box, confidence=conf)
+        else:
+            words.append(word)
+    return line.model_copy(update={"text": text, "words": tuple(words)})
+
+
+def _joins(left: str, right: str) -> bool:
+    """Whether two words were one amount with a space OCR read inside it."""
+    return any(m.start() == len(left) for m in _SPACE_IN_NUMBER.finditer(f"{left} {right}"))
 
 
 def _with_lost_one(line: OcrLine) -> OcrLine:
@@ -315,10 +347,11 @@ def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    read = [_with_lost_one(_underlines_as_spaces(line)) for line in result.lines]
-    for index, box in lost_starts(dark, [line.box for line in read], vertical, 1 / sx):
-        # Ink before a line in its cell: the detector left off its start (a thin 一、).
-        read[index] = reread_from(image, read[index], box, engine, 1 / sx)
+    read = [_with_lost_one(_numbers_joined(_underlines_as_spaces(line))) for line in result.lines]
+    edges = lost_edges(dark, [line.box for line in read], vertical, 1 / sx)
+    if edges:  # ink beyond a line in its cell: the detector left off a thin 一、 or a last digit
+        for edge in edges:
+            read[edge.line] = reread_over(image, read[edge.line], edge, engine, 1 / sx)
     missed = missed_regions(ink, [line.box for line in read], horizontal, vertical, 1 / sx)
     if missed:  # ink in table cells the detector found no text in: read on its own
         read += read_regions(image, missed, engine, 1 / sx)

@@ -8,23 +8,26 @@ ink: ink inside a ruled cell that no OCR box covers is cut out with a margin and
 on its own, where the detector finds it. Only cells are searched, so a seal, a logo or a
 signature on the page around a table is never read as text.
 
-The detector also leaves off the start of a line: a thin `一` with its `、` (`一、一般公共预算
-财政拨款` read as `一般公共预算财政拨款`), which made a table's first body row look like
-part of its header on an archive-quality scan. Ink between a cell's left border and the
-OCR box in it is such a start: the line is read again from the border (`lost_starts`,
-`reread_from`), and the new reading stands only when it ends with the old one.
+The detector also leaves off a line's edge in a cell: a thin `一` with its `、` at the
+start (`一、一般公共预算财政拨款` read as `一般公共预算财政拨款`, which made a table's first
+body row look like part of its header on an archive-quality scan), or an amount's last
+digit against the cell's right border (`6.4` read `6.`). Ink between the OCR box and the
+cell's border is such an edge: the line is read again over it (`lost_edges`,
+`reread_over`), and the new reading stands only when it adds a list number before the old
+text or digits after an amount.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from extractor.ingest.ocr.base import OcrEngine, OcrLine, PixelBox
 from extractor.ingest.raster import Segment
-from extractor.vocab.common import OCR_LOST_START
+from extractor.vocab.common import AMOUNT_CELL, OCR_LOST_END, OCR_LOST_START
 
 
 @dataclass(frozen=True)
@@ -154,60 +157,98 @@ def _moved(line: OcrLine, dx: float, dy: float) -> OcrLine:
     return line.model_copy(update={"box": shift(line.box), "words": words})
 
 
-def lost_starts(
+class LostEdge(NamedTuple):
+    """A line whose start or end the detector left off: ink in its cell beyond its box."""
+
+    line: int
+    """Which of the page's lines."""
+    box: PixelBox
+    """The line's box reaching over that ink."""
+    end: bool
+    """The ink is after the line (a last digit), not before it (a list number)."""
+
+
+def lost_edges(
     dark: np.ndarray,
     boxes: list[PixelBox],
     vertical: list[Segment],
     px_per_pt: float,
     settings: MissedTextSettings = DEFAULT,
-) -> list[tuple[int, PixelBox]]:
-    """(index, widened box) for each OCR box in a ruled cell with ink between the cell's left
-    border and the box, in the box's rows, that no other box covers: the line reaching back
-    to that ink. `dark` is the dark mask with the rulings in it: a thin 一 before a line is
-    long enough to pass for a ruling on a small page, and the band keeps clear of the
-    cell's borders (`border_clear` from the left one, `band_inset` of the box's height from
-    the top and bottom)."""
-    h, w = dark.shape
-    clear = settings.border_clear * px_per_pt
-    out: list[tuple[int, PixelBox]] = []
-    for i, (x0, y0, x1, y1) in enumerate(boxes):
-        cy = (y0 + y1) / 2
-        borders = [v.pos for v in vertical if v.pos < x0 and v.lo <= cy <= v.hi]
-        if not borders:
-            continue  # not in a ruled cell: prose is left as read
-        left = int(max(borders) + clear)
-        right = int(x0 - (y1 - y0) * settings.start_margin)
-        inset = (y1 - y0) * settings.band_inset
-        top, bottom = max(int(y0 + inset), 0), min(int(y1 - inset) + 1, h)
-        if right <= left or bottom <= top:
-            continue
-        if any(
-            j != i and b[0] < right and b[2] > left and b[1] < bottom and b[3] > top
-            for j, b in enumerate(boxes)
-        ):
-            continue  # another line's text is there
-        band = dark[top:bottom, left : min(right, w)]
-        if int(np.count_nonzero(band)) < settings.start_min_ink:
-            continue
-        columns = np.nonzero(band.any(axis=0))[0]
-        out.append((i, (float(left + columns.min()), y0, x1, y1)))
+) -> list[LostEdge]:
+    """The OCR boxes in a ruled cell with ink between the box and the cell's left or right
+    border, in the box's rows, that no other box covers. `dark` is the dark mask with the
+    rulings in it (a thin 一 is long enough to pass for a ruling on a small page); the band
+    keeps clear of the cell's borders (`border_clear` from the side one, `band_inset` of the
+    box's height from the top and bottom)."""
+    out: list[LostEdge] = []
+    for i, box in enumerate(boxes):
+        for end in (False, True):
+            widened = _beyond(dark, boxes, i, box, vertical, end, px_per_pt, settings)
+            if widened is not None:
+                out.append(LostEdge(i, widened, end))
     return out
 
 
-def reread_from(
+def _beyond(
+    dark: np.ndarray,
+    boxes: list[PixelBox],
+    i: int,
+    box: PixelBox,
+    vertical: list[Segment],
+    end: bool,
+    px_per_pt: float,
+    settings: MissedTextSettings,
+) -> PixelBox | None:
+    """`box` reaching to the ink on one side of it in its cell, or None (no cell, no ink)."""
+    x0, y0, x1, y1 = box
+    h, w = dark.shape
+    cy = (y0 + y1) / 2
+    clear = settings.border_clear * px_per_pt
+    margin = (y1 - y0) * settings.start_margin
+    if end:
+        borders = [v.pos for v in vertical if v.pos > x1 and v.lo <= cy <= v.hi]
+        left, right = (int(x1 + margin), int(min(borders) - clear)) if borders else (0, 0)
+    else:
+        borders = [v.pos for v in vertical if v.pos < x0 and v.lo <= cy <= v.hi]
+        left, right = (int(max(borders) + clear), int(x0 - margin)) if borders else (0, 0)
+    inset = (y1 - y0) * settings.band_inset
+    top, bottom = max(int(y0 + inset), 0), min(int(y1 - inset) + 1, h)
+    left, right = max(left, 0), min(right, w)
+    if not borders or right <= left or bottom <= top:
+        return None  # not in a ruled cell (prose is left as read), or no room
+    if any(
+        j != i and b[0] < right and b[2] > left and b[1] < bottom and b[3] > top for j, b in enumerate(boxes)
+    ):
+        return None  # another line's text is there
+    band = dark[top:bottom, left:right]
+    if int(np.count_nonzero(band)) < settings.start_min_ink:
+        return None
+    columns = np.nonzero(band.any(axis=0))[0]
+    if end:
+        return (x0, y0, float(left + columns.max() + 1), y1)
+    return (float(left + columns.min()), y0, x1, y1)
+
+
+def reread_over(
     image: np.ndarray,
     line: OcrLine,
-    box: PixelBox,
+    edge: LostEdge,
     engine: OcrEngine,
     px_per_pt: float,
     settings: MissedTextSettings = DEFAULT,
 ) -> OcrLine:
-    """`line` read again over `box` (it and the ink before it); the new reading when it is one
-    line that is the old text with a list number before it (OCR_LOST_START), else `line`."""
-    again = read_regions(image, [box], engine, px_per_pt, settings)
+    """`line` read again over `edge.box` (it and the ink beyond it); the new reading when it
+    is one line that is the old text with a list number before it (OCR_LOST_START), or an
+    amount's last digits after it (OCR_LOST_END); else `line` as it was. The box stops
+    `border_clear` short of the cell's border, so a border is never read as a `1`."""
+    again = read_regions(image, [edge.box], engine, px_per_pt, settings)
     if len(again) != 1:
         return line
     new, old = again[0].text.replace(" ", ""), line.text.replace(" ", "")
-    if len(new) > len(old) and new.endswith(old) and re.match(OCR_LOST_START, new[: len(new) - len(old)]):
+    if len(new) <= len(old):
+        return line
+    if edge.end and new.startswith(old) and re.match(OCR_LOST_END, old + "|" + new[len(old) :]):
+        return again[0] if re.fullmatch(AMOUNT_CELL, new) else line
+    if not edge.end and new.endswith(old) and re.match(OCR_LOST_START, new[: len(new) - len(old)]):
         return again[0]
     return line

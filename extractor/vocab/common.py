@@ -47,6 +47,14 @@ the cell's border may put back (ingest/missed_text.py): a list number, `一、` 
 (a thin stroke and a dot; `一、一般公共预算财政拨款` read `一般公共预算财政拨款` on an archive
 scan). Nothing else is added to a line, so a speck read as `-` never makes an amount negative."""
 
+OCR_LOST_END = r"^-?[\d,]*\d[.,]?\|\d{1,4}%?$"
+"""An amount (before the `|`) and the digits OCR's detector left off its end (after it),
+against a cell's right border (`6.` + `4`); matched by ingest/missed_text.py on `old|added`,
+which also wants the whole an AMOUNT_CELL."""
+
+AMOUNT_CELL = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?%?"
+"""A table cell's text that is one amount, as OCR may give it (full match)."""
+
 TABLE_TITLE_QUALIFIER = r"(?<=表)\s*[（(][^（）()]{1,8}[）)]$"
 """A short qualifier a body prints after a table's title and a 目录 leaves off
 (`财政拨款支出预算表（功能科目）` listed as `财政拨款支出预算表`)."""
