@@ -390,3 +390,27 @@ def test_a_space_ocr_reads_inside_an_amount_is_taken_out(read: list[str], expect
     if " " not in expected:  # joined: one word over both boxes
         (word,) = page.lines[0].words
         assert word.text == expected and word.bbox[0] == pytest.approx(100, abs=0.1) and word.bbox[2] > 140
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("2,144", ".60", ["2,144.60"]),  # the decimals crossed the border on a deskewed scan
+        ("2,144.", "60", ["2,144.60"]),
+        ("1,234", "567", ["1,234", "567"]),  # two amounts in neighbouring cells
+        ("合计", ".60", ["合计", ".60"]),  # not one amount
+    ],
+)
+def test_a_border_never_cuts_an_amount_in_two(left: str, right: str, expected: list[str]) -> None:
+    border = XS[2]  # 330 pt
+    # The engine's word box for the right part reaches well past its text, as RapidOCR's can.
+    words = (
+        OcrWord(text=left, box=((border - 40) * PX, 120 * PX, (border - 6) * PX, 132 * PX), confidence=0.9),
+        OcrWord(text=right, box=((border + 1) * PX, 120 * PX, (border + 60) * PX, 132 * PX), confidence=0.9),
+    )
+    box = ((border - 40) * PX, 120 * PX, (border + 60) * PX, 132 * PX)
+    line = OcrLine(text=left + right, box=box, confidence=0.9, words=words)
+    page = _page(np.asarray(render_table(with_text=False)), FakeOcrEngine([OcrResult(lines=(line,))]))
+    assert [ln.text for ln in page.lines] == expected
+    if len(expected) == 1:  # the amount's word stays inside its cell
+        assert page.lines[0].words[0].bbox[2] <= border + 0.5

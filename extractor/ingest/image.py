@@ -111,13 +111,45 @@ def _split_line(line: OcrLine, verticals: list[Segment]) -> list[list[_Unit]]:
         return [units]
     columns: dict[int, list[_Unit]] = {}
     bounds = [x0, *cuts, x1]
-    for unit in units:
+    ks = _amounts_kept_whole(
+        line.text, units, [sum(1 for c in cuts if c < (u.word.box[0] + u.word.box[2]) / 2) for u in units]
+    )
+    for unit, k in zip(units, ks, strict=True):
         bx0, by0, bx1, by1 = unit.word.box
-        k = sum(1 for c in cuts if c < (bx0 + bx1) / 2)
         # Clip to the column so a piece's box never reaches over the border it was cut at.
-        box = (max(bx0, bounds[k]), by0, min(bx1, bounds[k + 1]), by1)
+        lo, hi = bounds[k], bounds[k + 1]
+        box = (min(max(bx0, lo), hi), by0, max(min(bx1, hi), lo), by1)
         columns.setdefault(k, []).append(unit._replace(word=unit.word.model_copy(update={"box": box})))
     return [columns[k] for k in sorted(columns)]
+
+
+_AMOUNT_CUT = re.compile(r"\d\|[.,]\d|\d[.,]\|\d")
+"""A cut inside an amount: before its decimal point or comma, or just after it."""
+
+
+def _amounts_kept_whole(text: str, units: list[_Unit], ks: list[int]) -> list[int]:
+    """Column indices `ks` of `units`, with an amount that a border cut (`2,144` | `.60`: on a
+    deskewed archive scan the last digits of a right-aligned amount crossed the cell's
+    border) given whole to the column that holds most of its characters (a word box from
+    the engine can reach far past its text). Two amounts in
+    neighbouring cells (`1,234` | `567`) are no such cut: a cell never opens with `.`."""
+    ks = list(ks)
+    for i in range(len(units) - 1):
+        a, b = ks[i], ks[i + 1]
+        if a == b:
+            continue
+        left = [u for u, k in zip(units, ks, strict=True) if k == a]
+        right = [u for u, k in zip(units, ks, strict=True) if k == b]
+        joined = f"{_piece(text, left)}|{_piece(text, right)}"
+        if not _AMOUNT_CUT.search(joined) or not _AMOUNT_LINE.fullmatch(joined.replace("|", "")):
+            continue
+        keep = a if len(_piece(text, left)) >= len(_piece(text, right)) else b
+        ks = [keep if k in (a, b) else k for k in ks]
+    return ks
+
+
+def _piece(text: str, units: list[_Unit]) -> str:
+    return text[units[0].start : units[-1].end].strip()
 
 
 def _ink_size(dark: np.ndarray, box: PixelBox) -> float:
