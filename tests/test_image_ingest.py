@@ -414,3 +414,17 @@ def test_a_border_never_cuts_an_amount_in_two(left: str, right: str, expected: l
     assert [ln.text for ln in page.lines] == expected
     if len(expected) == 1:  # the amount's word stays inside its cell
         assert page.lines[0].words[0].bbox[2] <= border + 0.5
+
+
+def test_a_word_box_reaching_past_its_line_is_kept_to_the_line() -> None:
+    # RapidOCR gave `2,144.60` (a right-aligned amount ending just past a border on a deskewed
+    # scan) a word box three times the line's width; its centre fell in the next column.
+    border = XS[2]  # 330 pt
+    word = OcrWord(
+        text="2,144.60", box=((border - 40) * PX, 120 * PX, (border + 120) * PX, 132 * PX), confidence=0.9
+    )
+    box = ((border - 40) * PX, 120 * PX, (border + 3) * PX, 132 * PX)
+    line = OcrLine(text="2,144.60", box=box, confidence=0.9, words=(word,))
+    page = _page(np.asarray(render_table(with_text=False)), FakeOcrEngine([OcrResult(lines=(line,))]))
+    (out,) = page.lines
+    assert out.text == "2,144.60" and out.words[0].bbox[2] <= border + 0.5

@@ -81,7 +81,7 @@ def _units(line: OcrLine, need_boxes: bool) -> list[_Unit]:
         start = line.text.find(word.text, cursor)
         if start < 0:
             break
-        spans.append(_Unit(word, start, start + len(word.text)))
+        spans.append(_Unit(_within(word, line.box), start, start + len(word.text)))
         cursor = start + len(word.text)
     else:
         if spans:
@@ -99,6 +99,17 @@ def _units(line: OcrLine, need_boxes: bool) -> list[_Unit]:
         )
         x += wt * scale
     return units
+
+
+def _within(word: OcrWord, box: PixelBox) -> OcrWord:
+    """The word with its box kept inside its line's: RapidOCR gave `2,144.60` a word box
+    three times the line's width, whose centre then fell in the next column."""
+    x0, y0, x1, y1 = word.box
+    lo, hi = box[0], box[2]
+    if lo <= x0 and x1 <= hi:
+        return word
+    clipped = (min(max(x0, lo), hi), y0, max(min(x1, hi), lo), y1)
+    return word.model_copy(update={"box": clipped})
 
 
 def _split_line(line: OcrLine, verticals: list[Segment]) -> list[list[_Unit]]:
