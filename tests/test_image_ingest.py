@@ -428,3 +428,19 @@ def test_a_word_box_reaching_past_its_line_is_kept_to_the_line() -> None:
     page = _page(np.asarray(render_table(with_text=False)), FakeOcrEngine([OcrResult(lines=(line,))]))
     (out,) = page.lines
     assert out.text == "2,144.60" and out.words[0].bbox[2] <= border + 0.5
+
+
+def test_a_long_lines_size_is_its_characters_height_not_its_tilt() -> None:
+    from extractor.ingest.image import _ink_size
+
+    # 40 characters 30 px tall, each 1 px lower than the last: a line left tilted by a
+    # deskew a little off. The whole line spans 69 rows; a character, 30.
+    dark = np.zeros((120, 40 * 34 + 20), dtype=bool)
+    for k in range(40):
+        dark[20 + k : 50 + k, 10 + 34 * k : 10 + 34 * k + 28] = True
+    box = (0, 15, dark.shape[1], 95)  # the detector's box around the tilted line
+    assert _ink_size(dark, box) == pytest.approx(30, abs=1.5)
+    # Short characters (digits, punctuation) do not pull a mostly CJK line's size down.
+    dark[:, : 34 * 5] = False
+    dark[30:45, 10 : 34 * 5] = True
+    assert _ink_size(dark, box) == pytest.approx(30, abs=1.5)

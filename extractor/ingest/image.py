@@ -164,13 +164,29 @@ def _piece(text: str, units: list[_Unit]) -> str:
 
 
 def _ink_size(dark: np.ndarray, box: PixelBox) -> float:
-    """Height in pixels of the ink inside a box (rulings already erased from `dark`)."""
+    """Height in pixels of the ink inside a box (rulings already erased from `dark`).
+
+    Measured a character's width at a time, and the tallest characters taken
+    (_INK_SIZE_SHARE): a long line left tilted a little by the deskew, or a box reaching
+    into the next line's ink, spans more rows than any one character. On an archive scan
+    a 716-pt line so measured 15.9 pt against its neighbour's 11.7, and the paragraph was
+    cut between them (type size changes end a paragraph)."""
     x0, y0, x1, y1 = (max(round(v), 0) for v in box)
     crop = dark[y0:y1, x0:x1]
     if crop.size == 0:
         return 0.0
-    inked = np.nonzero(crop.any(axis=1))[0]
-    return float(inked[-1] - inked[0] + 1) if len(inked) else 0.0
+    step = max(crop.shape[0] // 2, 1)  # about a character: a line's box is ~1.3 of its type
+    heights = []
+    for left in range(0, crop.shape[1], step):
+        inked = np.nonzero(crop[:, left : left + step].any(axis=1))[0]
+        if len(inked):
+            heights.append(inked[-1] - inked[0] + 1)
+    return float(np.percentile(heights, _INK_SIZE_SHARE * 100)) if heights else 0.0
+
+
+_INK_SIZE_SHARE = 0.8
+"""The share of a line's characters at most as tall as the size it is given: CJK glyphs
+are the tallest and most of a line; digits and punctuation are shorter."""
 
 
 def _scaled(box: PixelBox, sx: float, sy: float) -> BBox:
