@@ -7,6 +7,7 @@ scan (benchmarks/scan_like.py), then `extractor eval` on those scans (not a test
     python benchmarks/real_scans.py --turned --keep /tmp/rst   # pages fed sideways / upside down
     python benchmarks/real_scans.py --poor --keep /tmp/rsp     # 150 dpi, 3° skew, noisier, JPEG 40
     python benchmarks/real_scans.py --searchable --keep /tmp/rss  # with a hidden OCR text layer
+    python benchmarks/real_scans.py --bilevel --keep /tmp/rsb     # black and white, 1 bit a pixel
 
 The real corpus's gold was typed from the born-digital PDFs; the same gold scores the
 scans, so `real/scan` F1 next to `real/pdf` F1 (`extractor eval --corpus real --variant
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scan_like import CLEAN, POOR, ScanStyle, save_scan  # noqa: E402
+from scan_like import BILEVEL, CLEAN, POOR, ScanStyle, save_scan  # noqa: E402
 
 
 def build_corpus(
@@ -93,14 +94,22 @@ def main(argv: list[str] | None = None) -> int:
         help="scans that carry the source's text invisibly, as 'make searchable' OCR leaves them "
         "(not with --turned; use another --keep folder)",
     )
+    parser.add_argument(
+        "--bilevel",
+        action="store_true",
+        help="black-and-white scans, 1 bit a pixel (not with --poor; use another --keep folder)",
+    )
     args = parser.parse_args(argv)
+    if args.bilevel and args.poor:
+        parser.error("--bilevel and --poor are two styles: pick one")
     if args.searchable and args.turned:
         parser.error("--searchable scans are built upright: leave out --turned")
 
     from extractor.cli import main as cli
 
     def run(folder: Path) -> int:
-        build_corpus(folder, args.only, args.turned, POOR if args.poor else CLEAN, args.searchable)
+        style = POOR if args.poor else BILEVEL if args.bilevel else CLEAN
+        build_corpus(folder, args.only, args.turned, style, args.searchable)
         command = ["eval", "--samples", str(folder), "--corpus", "real", "--variant", "scan"]
         command += [x for o in args.only for x in ("--only", o)]
         command += ["--out", str(args.out)] if args.out else []

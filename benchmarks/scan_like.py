@@ -37,12 +37,16 @@ class ScanStyle:
     max_skew: float = 0.8
     noise: float = 6.0
     jpeg_quality: int = 75
+    bilevel: bool = False
+    """Black and white only (1 bit a pixel, lossless), as archives and fax-era scanners keep pages."""
 
 
 CLEAN = ScanStyle()
 """An office scanner's output; what every benchmark used before POOR existed."""
 POOR = ScanStyle(dpi=150, max_skew=3.0, noise=12.0, jpeg_quality=40)
 """An archive's: low resolution, a sheet laid by hand, a noisy sensor, heavy compression."""
+BILEVEL = ScanStyle(bilevel=True)
+"""A black-and-white scan: the office scan thresholded at mid grey, stored 1 bit a pixel."""
 
 
 def table_pages(doc: pymupdf.Document, per_file: int) -> list[int]:
@@ -73,8 +77,8 @@ def quarter_turns(page: pymupdf.Page, seed: int) -> int:
 
 
 def scanned(page: pymupdf.Page, seed: int, turns: int = 0, style: ScanStyle = CLEAN) -> bytes:
-    """The page as a scanner would give it: JPEG bytes of a noisy, skewed grayscale image,
-    turned `turns` quarters counter-clockwise."""
+    """The page as a scanner would give it: JPEG bytes of a noisy, skewed grayscale image
+    (PNG bytes of a 1-bit one for a `bilevel` style), turned `turns` quarters counter-clockwise."""
     rng = np.random.default_rng(seed)
     pix = page.get_pixmap(dpi=style.dpi, colorspace=pymupdf.csGRAY, alpha=False)
     img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
@@ -86,7 +90,11 @@ def scanned(page: pymupdf.Page, seed: int, turns: int = 0, style: ScanStyle = CL
     pixels = np.asarray(img, dtype=np.float32) * (205.0 / 255.0) + 30.0
     pixels += rng.normal(0.0, style.noise, pixels.shape).astype(np.float32)
     out = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=style.jpeg_quality)
+    grey = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    if style.bilevel:
+        grey.point(lambda v: 255 if v >= 128 else 0).convert("1").save(out, "PNG")
+    else:
+        grey.save(out, "JPEG", quality=style.jpeg_quality)
     return out.getvalue()
 
 

@@ -116,3 +116,17 @@ def test_a_searchable_scan_carries_the_sources_text_invisibly(tmp_path: Path) ->
         assert kinds[0] == "fill-image" and set(kinds[1:]) == {"ignore-text"}
     with pytest.raises(ValueError, match="not both"), pymupdf.open(source) as doc:
         SCAN_LIKE.save_scan(doc, "born.pdf", [1], tmp_path / "x.pdf", searchable=True, turned=True)
+
+
+def test_a_bilevel_scan_is_one_bit_a_pixel(tmp_path: Path) -> None:
+    with pymupdf.open(_source(tmp_path)) as doc:
+        SCAN_LIKE.save_scan(doc, "born.pdf", [1], tmp_path / "bw.pdf", style=SCAN_LIKE.BILEVEL)
+    with pymupdf.open(tmp_path / "bw.pdf") as scan:
+        (image,) = scan[0].get_images(full=True)
+        info = scan.extract_image(image[0])
+        assert info["bpc"] == 1 and info["width"] == pytest.approx(595 * 300 / 72, abs=1)
+        gray = to_gray(render_page(scan[0]))
+    page = page_from_image(
+        gray, number=1, width_pt=595, height_pt=842, engine=FakeOcrEngine(lambda _: OcrResult())
+    )
+    assert len(page.rulings) >= 7  # the table's borders survive thresholding
