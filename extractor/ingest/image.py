@@ -32,7 +32,7 @@ from extractor.ingest.raster import (
     find_rulings,
     to_gray,
 )
-from extractor.vocab.common import AMOUNT_CELL, OCR_LOST_LEADING_ONE
+from extractor.vocab.common import AMOUNT_CELL, OCR_LOST_LEADING_ONE, OCR_ONE_READ_AS
 
 _INK_TO_SIZE = 0.95
 """Ink height of a text line / its font size: CJK glyphs fill ~0.9 em, and a scan's blur and
@@ -236,6 +236,31 @@ def _joins(left: str, right: str) -> bool:
     return any(m.start() == len(left) for m in _SPACE_IN_NUMBER.finditer(f"{left} {right}"))
 
 
+_ONE_AS_MARK = re.compile(
+    rf"^{OCR_ONE_READ_AS}(?=、)|{OCR_ONE_READ_AS}(?="
+    + "|".join(o for o in OCR_LOST_LEADING_ONE if o != "、")
+    + ")"
+)
+
+
+def _one_read_as_a_mark(line: OcrLine) -> OcrLine:
+    """The line with a mark OCR read in place of a thin 一 made 一 again (OCR_ONE_READ_AS):
+    same length, so its words are mended at the same places and still spell it."""
+    marks = {m.start() for m in _ONE_AS_MARK.finditer(line.text)}
+    if not marks:
+        return line
+    text = "".join("一" if i in marks else ch for i, ch in enumerate(line.text))
+    words, cursor = [], 0
+    for word in line.words:
+        start = line.text.find(word.text, cursor)
+        if start < 0:
+            return line.model_copy(update={"text": text, "words": ()})  # words that do not spell it
+        mended = "".join("一" if start + k in marks else ch for k, ch in enumerate(word.text))
+        words.append(word.model_copy(update={"text": mended}) if mended != word.text else word)
+        cursor = start + len(word.text)
+    return line.model_copy(update={"text": text, "words": tuple(words)})
+
+
 def _with_lost_one(line: OcrLine) -> OcrLine:
     """The line with the 一 OCR left off its start put back (see OCR_LOST_LEADING_ONE),
     its box and first word reaching one character further left; else the line itself."""
@@ -406,7 +431,10 @@ def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
     vertical = [s for s in vertical if not _inside_text(s, boxes, vertical=True)]
     ink = erase(dark, horizontal, vertical)
     sx, sy = width_pt / gray.shape[1], height_pt / gray.shape[0]
-    read = [_with_lost_one(_numbers_joined(_underlines_as_spaces(line))) for line in result.lines]
+    read = [
+        _with_lost_one(_one_read_as_a_mark(_numbers_joined(_underlines_as_spaces(line))))
+        for line in result.lines
+    ]
     edges = lost_edges(dark, [line.box for line in read], vertical, 1 / sx)
     if edges:  # ink beyond a line in its cell: the detector left off a thin 一、 or a last digit
         for edge in edges:

@@ -41,6 +41,11 @@ and OCR's text detector leaves it out of a line's box when it starts the line (r
 scanned: `一般公共预算机关运行经费支出预算表` read `般公共预算…`, `一、财政拨款` read `、财政拨款`).
 An OCR'd line that opens so gets its 一 back (ingest/image.py)."""
 
+OCR_ONE_READ_AS = r"[·・.\-—–~]"
+"""What a thin 一 is read as when it is not left off: on a black-and-white (1 bit) scan its
+stroke breaks up, and `一般公共预算基本支出` read `·般公共预算基本支出`. Such a mark in front of
+an OCR_LOST_LEADING_ONE opening (`般公共预算` anywhere, `、` opening the line) is the 一."""
+
 OCR_LOST_START = r"^[（(]?[一二三四五六七八九十\d]{1,3}[、.．）)]$"
 """What OCR's detector may leave off the start of a line in a table cell, and a re-read from
 the cell's border may put back (ingest/missed_text.py): a list number, `一、` above all
