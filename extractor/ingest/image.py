@@ -104,12 +104,14 @@ def _units(line: OcrLine, need_boxes: bool) -> list[_Unit]:
 def _within(word: OcrWord, box: PixelBox) -> OcrWord:
     """The word with its box kept inside its line's: RapidOCR gave `2,144.60` a word box
     three times the line's width, whose centre then fell in the next column."""
-    x0, y0, x1, y1 = word.box
-    lo, hi = box[0], box[2]
-    if lo <= x0 and x1 <= hi:
-        return word
-    clipped = (min(max(x0, lo), hi), y0, max(min(x1, hi), lo), y1)
-    return word.model_copy(update={"box": clipped})
+    clipped = _clamped(word.box, box[0], box[2])
+    return word if clipped == word.box else word.model_copy(update={"box": clipped})
+
+
+def _clamped(box: PixelBox, lo: float, hi: float) -> PixelBox:
+    """`box` with its left and right edges held within lo..hi (it stays a box, maybe empty)."""
+    x0, y0, x1, y1 = box
+    return (min(max(x0, lo), hi), y0, max(min(x1, hi), lo), y1)
 
 
 def _split_line(line: OcrLine, verticals: list[Segment]) -> list[list[_Unit]]:
@@ -126,10 +128,8 @@ def _split_line(line: OcrLine, verticals: list[Segment]) -> list[list[_Unit]]:
         line.text, units, [sum(1 for c in cuts if c < (u.word.box[0] + u.word.box[2]) / 2) for u in units]
     )
     for unit, k in zip(units, ks, strict=True):
-        bx0, by0, bx1, by1 = unit.word.box
         # Clip to the column so a piece's box never reaches over the border it was cut at.
-        lo, hi = bounds[k], bounds[k + 1]
-        box = (min(max(bx0, lo), hi), by0, max(min(bx1, hi), lo), by1)
+        box = _clamped(unit.word.box, bounds[k], bounds[k + 1])
         columns.setdefault(k, []).append(unit._replace(word=unit.word.model_copy(update={"box": box})))
     return [columns[k] for k in sorted(columns)]
 
@@ -151,10 +151,11 @@ def _amounts_kept_whole(text: str, units: list[_Unit], ks: list[int]) -> list[in
             continue
         left = [u for u, k in zip(units, ks, strict=True) if k == a]
         right = [u for u, k in zip(units, ks, strict=True) if k == b]
-        joined = f"{_piece(text, left)}|{_piece(text, right)}"
+        before, after = _piece(text, left), _piece(text, right)
+        joined = f"{before}|{after}"
         if not _AMOUNT_CUT.search(joined) or not _AMOUNT_LINE.fullmatch(joined.replace("|", "")):
             continue
-        keep = a if len(_piece(text, left)) >= len(_piece(text, right)) else b
+        keep = a if len(before) >= len(after) else b
         ks = [keep if k in (a, b) else k for k in ks]
     return ks
 
@@ -435,10 +436,9 @@ def _assemble(reading: _Reading, number: int, engine: OcrEngine) -> Page:
         _with_lost_one(_one_read_as_a_mark(_numbers_joined(_underlines_as_spaces(line))))
         for line in result.lines
     ]
-    edges = lost_edges(dark, [line.box for line in read], vertical, 1 / sx)
-    if edges:  # ink beyond a line in its cell: the detector left off a thin 一、 or a last digit
-        for edge in edges:
-            read[edge.line] = reread_over(image, read[edge.line], edge, engine, 1 / sx)
+    # Ink beyond a line in its cell: the detector left off a thin 一、 or a last digit.
+    for edge in lost_edges(dark, [line.box for line in read], vertical, 1 / sx):
+        read[edge.line] = reread_over(image, read[edge.line], edge, engine, 1 / sx)
     missed = missed_regions(ink, [line.box for line in read], horizontal, vertical, 1 / sx)
     if missed:  # ink in table cells the detector found no text in: read on its own
         read += read_regions(image, missed, engine, 1 / sx)

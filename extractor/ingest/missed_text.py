@@ -37,9 +37,9 @@ class MissedTextSettings:
     covered_margin: ink this close to an OCR box belongs to it (a stroke past the box's
       edge, a character's tail), as a share of the box's height.
     border_clear: ink this close to a cell's left border is what is left of the ruling.
-    start_margin/start_min_ink: ink before a line in its cell counts from this far left of
-      its box (a share of the box's height) and from this many dark pixels: a faint `一、`
-      on a 150-dpi archive scan had 37.
+    edge_margin/edge_min_ink: ink before or after a line in its cell counts from this far
+      past its box (a share of the box's height) and from this many dark pixels: a faint
+      `一、` on a 150-dpi archive scan had 37.
     band_inset: that ink is looked for in the box's rows less this share of its height at
       the top and the bottom, clear of a horizontal border the box may touch.
     join: ink blobs this close are one region (the digits of one number).
@@ -53,9 +53,9 @@ class MissedTextSettings:
 
     covered_margin: float = 0.3
     border_clear: float = 1.5
-    start_margin: float = 0.1
+    edge_margin: float = 0.1
     band_inset: float = 0.15
-    start_min_ink: int = 20
+    edge_min_ink: int = 20
     join: float = 4.0
     min_height: float = 4.0
     max_height: float = 30.0
@@ -204,7 +204,7 @@ def _beyond(
     h, w = dark.shape
     cy = (y0 + y1) / 2
     clear = settings.border_clear * px_per_pt
-    margin = (y1 - y0) * settings.start_margin
+    margin = (y1 - y0) * settings.edge_margin
     if end:
         borders = [v.pos for v in vertical if v.pos > x1 and v.lo <= cy <= v.hi]
         left, right = (int(x1 + margin), int(min(borders) - clear)) if borders else (0, 0)
@@ -221,7 +221,7 @@ def _beyond(
     ):
         return None  # another line's text is there
     band = dark[top:bottom, left:right]
-    if int(np.count_nonzero(band)) < settings.start_min_ink:
+    if int(np.count_nonzero(band)) < settings.edge_min_ink:
         return None
     columns = np.nonzero(band.any(axis=0))[0]
     if end:

@@ -223,11 +223,10 @@ def needs_ocr(page: pymupdf.Page, lines: list[Line], mode: OcrMode) -> bool:
     if mode == "always":
         return True
     images = bool(page.get_images(full=False))
-    if mode == "auto" and images and _hidden_text_scan(page):
-        return True
-    if _usable_text(lines):
-        return False
-    return images
+    if not _usable_text(lines):
+        return images
+    # Only a page with text can be a searchable scan: the bbox log is read for no other.
+    return mode == "auto" and images and _hidden_text_scan(page)
 
 
 def _hidden_text_scan(page: pymupdf.Page) -> bool:
